@@ -1,0 +1,220 @@
+//! Messages, their mentions and their edit history.
+
+use super::Conn;
+use crate::on;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct MessageRow {
+    pub id: String,
+    pub channel_id: String,
+    pub seq: i64,
+    pub author_id: String,
+    pub content: String,
+    pub html: String,
+    pub thread_root_id: Option<String>,
+    pub reply_count: i64,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub deleted: bool,
+}
+
+macro_rules! message_columns {
+    () => {
+        "id, channel_id, seq, author_id, content, html, thread_root_id, reply_count, created_at, edited_at, deleted"
+    };
+}
+
+/// Inserts a message; a unique violation means the author already used `idempotency_key`.
+pub async fn insert(c: Conn<'_>, m: &MessageRow, idempotency_key: Option<&str>) -> sqlx::Result<()> {
+    on!(c, |e| {
+        sqlx::query(
+            "INSERT INTO messages (id, channel_id, seq, author_id, content, html, thread_root_id,
+                                   reply_count, idempotency_key, created_at, edited_at, deleted)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, NULL, FALSE)",
+        )
+        .bind(&m.id)
+        .bind(&m.channel_id)
+        .bind(m.seq)
+        .bind(&m.author_id)
+        .bind(&m.content)
+        .bind(&m.html)
+        .bind(&m.thread_root_id)
+        .bind(idempotency_key)
+        .bind(m.created_at)
+        .execute(e)
+        .await
+        .map(drop)
+    })
+}
+
+pub async fn by_id(c: Conn<'_>, id: &str) -> sqlx::Result<Option<MessageRow>> {
+    on!(c, |e| {
+        sqlx::query_as(concat!("SELECT ", message_columns!(), " FROM messages WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(e)
+            .await
+    })
+}
+
+pub async fn by_idempotency_key(c: Conn<'_>, author_id: &str, key: &str) -> sqlx::Result<Option<MessageRow>> {
+    on!(c, |e| {
+        sqlx::query_as(concat!(
+            "SELECT ",
+            message_columns!(),
+            " FROM messages WHERE author_id = $1 AND idempotency_key = $2"
+        ))
+        .bind(author_id)
+        .bind(key)
+        .fetch_optional(e)
+        .await
+    })
+}
+
+/// A page of a channel's top-level messages strictly between `after` and `before`: the newest
+/// `limit` when `newest_first`, else the oldest. Returned in the order fetched.
+pub async fn page(
+    c: Conn<'_>,
+    channel_id: &str,
+    after: i64,
+    before: i64,
+    limit: i64,
+    newest_first: bool,
+) -> sqlx::Result<Vec<MessageRow>> {
+    let sql = if newest_first {
+        concat!(
+            "SELECT ",
+            message_columns!(),
+            " FROM messages WHERE channel_id = $1 AND thread_root_id IS NULL AND seq > $2 AND seq < $3
+              ORDER BY seq DESC LIMIT $4"
+        )
+    } else {
+        concat!(
+            "SELECT ",
+            message_columns!(),
+            " FROM messages WHERE channel_id = $1 AND thread_root_id IS NULL AND seq > $2 AND seq < $3
+              ORDER BY seq ASC LIMIT $4"
+        )
+    };
+    on!(c, |e| {
+        sqlx::query_as(sql)
+            .bind(channel_id)
+            .bind(after)
+            .bind(before)
+            .bind(limit)
+            .fetch_all(e)
+            .await
+    })
+}
+
+pub async fn replies(c: Conn<'_>, root_id: &str, limit: i64) -> sqlx::Result<Vec<MessageRow>> {
+    on!(c, |e| {
+        sqlx::query_as(concat!(
+            "SELECT ",
+            message_columns!(),
+            " FROM messages WHERE thread_root_id = $1 ORDER BY seq LIMIT $2"
+        ))
+        .bind(root_id)
+        .bind(limit)
+        .fetch_all(e)
+        .await
+    })
+}
+
+pub async fn bump_reply_count(c: Conn<'_>, root_id: &str) -> sqlx::Result<()> {
+    on!(c, |e| {
+        sqlx::query("UPDATE messages SET reply_count = reply_count + 1 WHERE id = $1")
+            .bind(root_id)
+            .execute(e)
+            .await
+            .map(drop)
+    })
+}
+
+pub async fn set_content(c: Conn<'_>, id: &str, content: &str, html: &str, edited_at: i64) -> sqlx::Result<()> {
+    on!(c, |e| {
+        sqlx::query("UPDATE messages SET content = $2, html = $3, edited_at = $4 WHERE id = $1")
+            .bind(id)
+            .bind(content)
+            .bind(html)
+            .bind(edited_at)
+            .execute(e)
+            .await
+            .map(drop)
+    })
+}
+
+/// Empties a message, keeping its row and seq; its mentions and history go with the content.
+pub async fn tombstone(c: Conn<'_>, id: &str) -> sqlx::Result<()> {
+    on!(c, |e| {
+        sqlx::query("UPDATE messages SET content = '', html = '', deleted = TRUE WHERE id = $1")
+            .bind(id)
+            .execute(&mut *e)
+            .await?;
+        sqlx::query("DELETE FROM message_mentions WHERE message_id = $1")
+            .bind(id)
+            .execute(&mut *e)
+            .await?;
+        sqlx::query("DELETE FROM message_versions WHERE message_id = $1")
+            .bind(id)
+            .execute(e)
+            .await
+            .map(drop)
+    })
+}
+
+/// Keeps the content a message had before an edit.
+pub async fn push_version(c: Conn<'_>, id: &str, content: &str, written_at: i64) -> sqlx::Result<()> {
+    on!(c, |e| {
+        sqlx::query("INSERT INTO message_versions (message_id, content, edited_at) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(content)
+            .bind(written_at)
+            .execute(e)
+            .await
+            .map(drop)
+    })
+}
+
+/// Earlier versions, oldest first.
+pub async fn versions(c: Conn<'_>, id: &str) -> sqlx::Result<Vec<(String, i64)>> {
+    on!(c, |e| {
+        sqlx::query_as("SELECT content, edited_at FROM message_versions WHERE message_id = $1 ORDER BY edited_at")
+            .bind(id)
+            .fetch_all(e)
+            .await
+    })
+}
+
+pub async fn set_mentions(c: Conn<'_>, m: &MessageRow, user_ids: &[String]) -> sqlx::Result<()> {
+    on!(c, |e| {
+        sqlx::query("DELETE FROM message_mentions WHERE message_id = $1")
+            .bind(&m.id)
+            .execute(&mut *e)
+            .await?;
+        for user_id in user_ids {
+            sqlx::query("INSERT INTO message_mentions (message_id, user_id, channel_id, seq) VALUES ($1, $2, $3, $4)")
+                .bind(&m.id)
+                .bind(user_id)
+                .bind(&m.channel_id)
+                .bind(m.seq)
+                .execute(&mut *e)
+                .await?;
+        }
+        Ok(())
+    })
+}
+
+/// (message_id, user_id) mention pairs of a channel's messages with seq in `from..=to`.
+pub async fn mentions_in(c: Conn<'_>, channel_id: &str, from: i64, to: i64) -> sqlx::Result<Vec<(String, String)>> {
+    on!(c, |e| {
+        sqlx::query_as(
+            "SELECT message_id, user_id FROM message_mentions
+             WHERE channel_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq, user_id",
+        )
+        .bind(channel_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(e)
+        .await
+    })
+}

@@ -1,0 +1,231 @@
+//! The database: one `Db` over SQLite or PostgreSQL, and one query module per aggregate.
+//!
+//! Queries are written once as SQL text that both backends accept (`$1` placeholders,
+//! `RETURNING`, `ON CONFLICT`), run through the [`on!`] macro which type-checks the same body
+//! against each backend's executor. Reads take a pooled [`ReadConn`]; writes take a [`Tx`].
+//! SQLite gets a one-connection writer pool (no `SQLITE_BUSY` between our own writers) beside a
+//! reader pool; PostgreSQL gets one pool.
+
+pub mod channels;
+pub mod events;
+pub mod invites;
+pub mod messages;
+pub mod sessions;
+pub mod users;
+pub mod workspaces;
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+/// How long a connection waits for a busy SQLite database before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a request waits for a free pooled connection before answering 503.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The schema of each backend, embedded in the binary in version order.
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "init", include_str!("../../migrations/sqlite/0001_init.sql"))];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "init", include_str!("../../migrations/postgres/0001_init.sql"))];
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite {
+        /// Many readers: WAL lets them run beside the writer.
+        reader: SqlitePool,
+        /// Exactly one connection: SQLite has one writer at a time anyway, and queueing in the
+        /// pool is fairer and cheaper than retrying on `SQLITE_BUSY`.
+        writer: SqlitePool,
+    },
+    Postgres(PgPool),
+}
+
+/// A connection borrowed for one or more queries, from a pool or a transaction.
+pub enum Conn<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Postgres(&'a mut PgConnection),
+}
+
+/// Runs the same body against whichever backend `conn` is; the body is compiled once per backend.
+#[macro_export]
+macro_rules! on {
+    ($conn:expr, |$e:ident| $body:expr) => {
+        match $conn {
+            $crate::db::Conn::Sqlite($e) => $body,
+            $crate::db::Conn::Postgres($e) => $body,
+        }
+    };
+}
+
+/// A pooled connection for reads.
+pub enum ReadConn {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+impl ReadConn {
+    pub fn c(&mut self) -> Conn<'_> {
+        match self {
+            ReadConn::Sqlite(c) => Conn::Sqlite(c),
+            ReadConn::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
+/// A write transaction; dropped without `commit` it rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub fn c(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Postgres(t) => Conn::Postgres(t),
+        }
+    }
+
+    pub async fn commit(self) -> sqlx::Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+    }
+}
+
+impl Db {
+    /// Opens `database_url` when given (PostgreSQL), else `<data_dir>/ocomms.db` (SQLite).
+    pub async fn connect(
+        database_url: Option<&str>,
+        data_dir: &Path,
+        max_connections: u32,
+    ) -> anyhow::Result<Db> {
+        match database_url {
+            Some(url) if url.starts_with("postgres:") || url.starts_with("postgresql:") => {
+                let options = PgConnectOptions::from_str(url)?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect_with(options)
+                    .await?;
+                Ok(Db::Postgres(pool))
+            }
+            Some(url) if url.starts_with("sqlite:") => {
+                Self::open_sqlite(SqliteConnectOptions::from_str(url)?, max_connections).await
+            }
+            Some(other) => anyhow::bail!(
+                "DATABASE_URL must start with postgres:// or sqlite: (got {:?})",
+                other.split(':').next().unwrap_or_default()
+            ),
+            None => {
+                std::fs::create_dir_all(data_dir)?;
+                let options = SqliteConnectOptions::new().filename(data_dir.join("ocomms.db"));
+                Self::open_sqlite(options, max_connections).await
+            }
+        }
+    }
+
+    async fn open_sqlite(options: SqliteConnectOptions, readers: u32) -> anyhow::Result<Db> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // With WAL, NORMAL loses no committed transaction on a process crash, only possibly the
+            // last ones on power loss; the SQLite docs recommend it for WAL.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(SQLITE_BUSY_TIMEOUT);
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options.clone())
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(readers.max(1))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Db::Sqlite { reader, writer })
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self {
+            Db::Sqlite { .. } => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies the embedded migrations that are not yet applied.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Db::Sqlite { writer, .. } => migrator(SQLITE_MIGRATIONS).run(writer).await?,
+            Db::Postgres(pool) => migrator(POSTGRES_MIGRATIONS).run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub async fn read(&self) -> sqlx::Result<ReadConn> {
+        Ok(match self {
+            Db::Sqlite { reader, .. } => ReadConn::Sqlite(reader.acquire().await?),
+            Db::Postgres(pool) => ReadConn::Postgres(pool.acquire().await?),
+        })
+    }
+
+    pub async fn begin(&self) -> sqlx::Result<Tx> {
+        Ok(match self {
+            // IMMEDIATE takes the write lock up front, so a transaction that reads before it
+            // writes cannot fail half-way with SQLITE_BUSY against an outside writer (a backup,
+            // the admin CLI).
+            Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn ping(&self) -> bool {
+        let Ok(mut conn) = self.read().await else {
+            return false;
+        };
+        on!(conn.c(), |e| sqlx::query("SELECT 1").execute(e).await.is_ok())
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { reader, writer } => {
+                reader.close().await;
+                writer.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+fn migrator(migrations: &[(i64, &'static str, &'static str)]) -> Migrator {
+    Migrator::with_migrations(
+        migrations
+            .iter()
+            .map(|&(version, description, sql)| {
+                Migration::new(
+                    version,
+                    Cow::Borrowed(description),
+                    MigrationType::Simple,
+                    sqlx::SqlSafeStr::into_sql_str(sql),
+                    false,
+                )
+            })
+            .collect(),
+    )
+}
+
+/// True when `err` is a unique-constraint violation (a duplicate the caller should hear about).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
+}

@@ -1,0 +1,74 @@
+//! Sessions: one row per logged-in device, keyed by the SHA-256 of its token.
+
+use super::Conn;
+use crate::on;
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct SessionRow {
+    pub user_id: String,
+    pub expires_at: i64,
+}
+
+pub async fn insert(
+    c: Conn<'_>,
+    token_hash: &str,
+    user_id: &str,
+    now: i64,
+    expires_at: i64,
+) -> sqlx::Result<()> {
+    on!(c, |e| {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(e)
+        .await
+        .map(drop)
+    })
+}
+
+/// The live session for `token_hash`, if any.
+pub async fn find(c: Conn<'_>, token_hash: &str, now: i64) -> sqlx::Result<Option<SessionRow>> {
+    on!(c, |e| {
+        sqlx::query_as("SELECT user_id, expires_at FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(e)
+            .await
+    })
+}
+
+pub async fn extend(c: Conn<'_>, token_hash: &str, expires_at: i64) -> sqlx::Result<()> {
+    on!(c, |e| {
+        sqlx::query("UPDATE sessions SET expires_at = $2 WHERE token_hash = $1")
+            .bind(token_hash)
+            .bind(expires_at)
+            .execute(e)
+            .await
+            .map(drop)
+    })
+}
+
+pub async fn delete(c: Conn<'_>, token_hash: &str) -> sqlx::Result<()> {
+    on!(c, |e| {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(e)
+            .await
+            .map(drop)
+    })
+}
+
+/// Ends every session of a user (after a password reset).
+pub async fn delete_all_of(c: Conn<'_>, user_id: &str) -> sqlx::Result<u64> {
+    on!(c, |e| {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(e)
+            .await
+            .map(|r| r.rows_affected())
+    })
+}

@@ -1,0 +1,263 @@
+//! Markdown → safe HTML: pulldown-cmark (GFM tables, strikethrough, task lists) then ammonia.
+//!
+//! Raw HTML in a message is shown as text, not interpreted. Bare `http(s)://` URLs become links and
+//! resolved `@mentions` become `<span class="mention">`, both outside code only. ammonia has the last
+//! word: whatever the first pass emits, only the allowed tags and attributes survive.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeStream};
+use pulldown_cmark_escape::{escape_href, escape_html};
+
+/// At most this many distinct `@handles` are looked up per message.
+pub const MAX_MENTION_HANDLES: usize = 20;
+
+/// The Markdown renderer; build once and share, ammonia's builder is not free to make.
+pub struct Markdown {
+    sanitizer: ammonia::Builder<'static>,
+}
+
+impl Default for Markdown {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Markdown {
+    pub fn new() -> Self {
+        let mut sanitizer = ammonia::Builder::default();
+        sanitizer
+            // Remote images in Markdown would let a sender track who read a message.
+            .rm_tags(["img"])
+            .add_tags(["input", "span"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("span", ["data-user-id"])
+            .add_allowed_classes("span", ["mention"])
+            .add_tag_attributes("code", ["class"])
+            .link_rel(Some("noopener noreferrer nofollow"))
+            .attribute_filter(|element, attribute, value| match (element, attribute) {
+                ("input", "type") if value != "checkbox" => None,
+                ("code", "class") if !is_language_class(value) => None,
+                _ => Some(Cow::Borrowed(value)),
+            });
+        Self { sanitizer }
+    }
+
+    /// Renders `content`; `mentions` maps a handle (see [`mention_handles`]) to a user id.
+    pub fn render(&self, content: &str, mentions: &HashMap<String, String>) -> String {
+        let options = Options::ENABLE_TABLES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_TASKLISTS;
+        let mut out = Vec::new();
+        let mut plain_depth = 0usize; // inside a link or code block: leave text alone
+        for event in TextMergeStream::new(Parser::new_ext(content, options)) {
+            match event {
+                Event::Start(tag @ (Tag::Link { .. } | Tag::CodeBlock(_))) => {
+                    plain_depth += 1;
+                    out.push(Event::Start(tag));
+                }
+                Event::End(end @ (TagEnd::Link | TagEnd::CodeBlock)) => {
+                    plain_depth = plain_depth.saturating_sub(1);
+                    out.push(Event::End(end));
+                }
+                Event::Html(raw) | Event::InlineHtml(raw) => out.push(Event::Text(raw)),
+                Event::Text(text) if plain_depth == 0 => decorate(&text, mentions, &mut out),
+                other => out.push(other),
+            }
+        }
+        let mut html = String::with_capacity(content.len() + content.len() / 4);
+        pulldown_cmark::html::push_html(&mut html, out.into_iter());
+        self.sanitizer.clean(&html).to_string()
+    }
+}
+
+fn is_language_class(value: &str) -> bool {
+    value.strip_prefix("language-").is_some_and(|lang| {
+        !lang.is_empty()
+            && lang.len() <= 32
+            && lang.chars().all(|c| c.is_ascii_alphanumeric() || "+#-_.".contains(c))
+    })
+}
+
+/// The lower-cased `@handles` of `content` outside code, in order of first use, deduplicated.
+pub fn mention_handles(content: &str) -> Vec<String> {
+    let mut handles: Vec<String> = Vec::new();
+    let mut in_code = false;
+    for event in TextMergeStream::new(Parser::new(content)) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(text) if !in_code => {
+                for piece in split_text(&text) {
+                    if let Piece::Mention(handle) = piece {
+                        let handle = handle.to_lowercase();
+                        if !handles.contains(&handle) && handles.len() < MAX_MENTION_HANDLES {
+                            handles.push(handle);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    handles
+}
+
+/// Turns one run of text into text, links and mention spans.
+fn decorate<'a>(text: &CowStr<'a>, mentions: &HashMap<String, String>, out: &mut Vec<Event<'a>>) {
+    for piece in split_text(text) {
+        match piece {
+            Piece::Text(t) => out.push(Event::Text(CowStr::from(t.to_string()))),
+            Piece::Url(url) => {
+                let mut html = String::from("<a href=\"");
+                let _ = escape_href(&mut html, url);
+                html.push_str("\">");
+                let _ = escape_html(&mut html, url);
+                html.push_str("</a>");
+                out.push(Event::InlineHtml(CowStr::from(html)));
+            }
+            Piece::Mention(handle) => match mentions.get(&handle.to_lowercase()) {
+                Some(user_id) => {
+                    let mut html = String::from("<span class=\"mention\" data-user-id=\"");
+                    let _ = escape_html(&mut html, user_id);
+                    html.push_str("\">@");
+                    let _ = escape_html(&mut html, handle);
+                    html.push_str("</span>");
+                    out.push(Event::InlineHtml(CowStr::from(html)));
+                }
+                None => out.push(Event::Text(CowStr::from(format!("@{handle}")))),
+            },
+        }
+    }
+}
+
+#[derive(Debug, PartialEq)]
+enum Piece<'t> {
+    Text(&'t str),
+    Url(&'t str),
+    /// The handle without its `@`.
+    Mention(&'t str),
+}
+
+/// Splits text at bare URLs and `@handles`.
+fn split_text(text: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut start = 0; // start of the pending plain text
+    let mut i = 0;
+    let bytes = text.as_bytes();
+    while i < bytes.len() {
+        let at_boundary = i == 0 || !is_word_byte(bytes[i - 1]);
+        let found = if bytes[i] == b'@' && at_boundary {
+            let end = i + 1 + handle_len(&text[i + 1..]);
+            (end > i + 1).then(|| (end, Piece::Mention(&text[i + 1..end])))
+        } else if bytes[i] == b'h'
+            && at_boundary
+            && (text[i..].starts_with("https://") || text[i..].starts_with("http://")) {
+            let end = i + url_len(&text[i..]);
+            let scheme_len = if text[i..].starts_with("https://") { 8 } else { 7 };
+            (end > i + scheme_len).then(|| (end, Piece::Url(&text[i..end])))
+        } else {
+            None
+        };
+        match found {
+            Some((end, piece)) => {
+                if start < i {
+                    pieces.push(Piece::Text(&text[start..i]));
+                }
+                pieces.push(piece);
+                i = end;
+                start = end;
+            }
+            None => i += 1,
+        }
+    }
+    if start < text.len() {
+        pieces.push(Piece::Text(&text[start..]));
+    }
+    pieces
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
+/// Length of the handle at the start of `s`: word characters, `.`, `-`, without trailing `.`/`-`.
+fn handle_len(s: &str) -> usize {
+    let end = s
+        .char_indices()
+        .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        .map_or(s.len(), |(i, _)| i);
+    s[..end].trim_end_matches(['.', '-']).len()
+}
+
+/// Length of the URL at the start of `s`: up to white space or `<`, without trailing punctuation.
+fn url_len(s: &str) -> usize {
+    let end = s
+        .char_indices()
+        .find(|&(_, c)| c.is_whitespace() || matches!(c, '<' | '>' | '"'))
+        .map_or(s.len(), |(i, _)| i);
+    s[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']).len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(s: &str) -> String {
+        Markdown::new().render(s, &HashMap::new())
+    }
+
+    #[test]
+    fn renders_gfm() {
+        assert_eq!(render("**hi** ~~no~~"), "<p><strong>hi</strong> <del>no</del></p>\n");
+        let table = render("| a | b |\n|---|---|\n| 1 | 2 |");
+        assert!(table.contains("<table>") && table.contains("<td>2</td>"), "{table}");
+        let tasks = render("- [x] done\n- [ ] todo");
+        assert!(tasks.contains(r#"<input type="checkbox" checked="" disabled="">"#)
+            || tasks.contains("checkbox"), "{tasks}");
+        let code = render("```rust\nlet x = 1;\n```");
+        assert!(code.contains(r#"<code class="language-rust">"#), "{code}");
+    }
+
+    #[test]
+    fn strips_scripts_handlers_and_javascript_urls() {
+        for evil in [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "[x](javascript:alert(1))",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "```\" onmouseover=alert(1) x=\"\nx\n```",
+        ] {
+            let html = render(evil);
+            assert!(!html.contains("<script") && !html.contains("onerror=")
+                && !html.contains("javascript:") && !html.contains("onmouseover=\""),
+                "{evil:?} gave {html:?}");
+        }
+        assert_eq!(render("<b>raw</b>"), "<p>&lt;b&gt;raw&lt;/b&gt;</p>\n");
+    }
+
+    #[test]
+    fn links_get_safe_rel_and_bare_urls_are_linked() {
+        let html = render("see https://example.com/a?b=1.");
+        assert_eq!(
+            html,
+            "<p>see <a href=\"https://example.com/a?b=1\" rel=\"noopener noreferrer nofollow\">https://example.com/a?b=1</a>.</p>\n"
+        );
+        let inline = render("[docs](https://example.com)");
+        assert!(inline.contains(r#"rel="noopener noreferrer nofollow""#), "{inline}");
+        assert!(render("`https://x.io`").contains("<code>https://x.io</code>"));
+    }
+
+    #[test]
+    fn mentions_are_found_outside_code_and_rendered_when_resolved() {
+        let text = "hi @Ana and @ben.k, mail a@b.io; `@code` @ana again\n```\n@block\n```";
+        assert_eq!(mention_handles(text), vec!["ana", "ben.k"]);
+        let map = HashMap::from([("ana".to_string(), "u1".to_string())]);
+        let html = Markdown::new().render("hi @Ana and @bob", &map);
+        assert_eq!(
+            html,
+            "<p>hi <span class=\"mention\" data-user-id=\"u1\">@Ana</span> and @bob</p>\n"
+        );
+    }
+}

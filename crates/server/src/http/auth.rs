@@ -1,0 +1,84 @@
+//! `/auth/*`: sign-up, login, logout. A session is answered both as a token (API clients) and
+//! as the `ocomms_session` cookie (browsers).
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::extract::{AuthUser, Json, SESSION_COOKIE};
+use crate::domain::models::User;
+use crate::error::{ApiResult, ErrorBody};
+use crate::service::auth::{self, LoggedIn, SESSION_TTL_MS, SignUp};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(signup))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SignupBody {
+    email: String,
+    password: String,
+    name: String,
+    /// Needed when the server's registration is `invite`; joins its workspace too.
+    invite_code: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginBody {
+    email: String,
+    password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuthAnswer {
+    user: User,
+    /// The session token, for `Authorization: Bearer`.
+    token: String,
+}
+
+fn session_cookie(state: &AppState, value: &str, max_age_s: i64) -> HeaderMap {
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let cookie = format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age_s}{secure}");
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        headers.insert(header::SET_COOKIE, v);
+    }
+    headers
+}
+
+fn logged_in(state: &AppState, status: StatusCode, answer: LoggedIn) -> Response {
+    let headers = session_cookie(state, &answer.token, SESSION_TTL_MS / 1000);
+    (status, headers, axum::Json(AuthAnswer { user: answer.user, token: answer.token })).into_response()
+}
+
+/// Creates an account and logs it in. The first account of a server is its admin.
+#[utoipa::path(post, path = "/auth/signup", tag = "auth", request_body = SignupBody,
+    responses((status = 201, body = AuthAnswer), (status = "4XX", body = ErrorBody)))]
+async fn signup(State(state): State<AppState>, Json(body): Json<SignupBody>) -> ApiResult<Response> {
+    let input = SignUp { email: body.email, password: body.password, name: body.name, invite_code: body.invite_code };
+    let answer = auth::sign_up(&state, input).await?;
+    Ok(logged_in(&state, StatusCode::CREATED, answer))
+}
+
+/// Logs in; a wrong password and an unknown email get the same 401.
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginBody,
+    responses((status = 200, body = AuthAnswer), (status = "4XX", body = ErrorBody)))]
+async fn login(State(state): State<AppState>, Json(body): Json<LoginBody>) -> ApiResult<Response> {
+    let answer = auth::log_in(&state, &body.email, body.password).await?;
+    Ok(logged_in(&state, StatusCode::OK, answer))
+}
+
+/// Ends this session everywhere at once and clears the cookie.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth",
+    responses((status = 204), (status = "4XX", body = ErrorBody)))]
+async fn logout(State(state): State<AppState>, user: AuthUser) -> ApiResult<impl IntoResponse> {
+    auth::log_out(&state, &user.session).await?;
+    Ok((StatusCode::NO_CONTENT, session_cookie(&state, "", 0)))
+}

@@ -1,0 +1,71 @@
+//! The `ocomms` binary: parse the command line, set up logging, hand over to the library.
+
+use std::io::IsTerminal;
+
+use clap::Parser;
+use tokio_util::sync::CancellationToken;
+use tracing_subscriber::EnvFilter;
+
+use ocomms::config::{Cli, Command, Config, GlobalArgs, LogFormat};
+
+fn init_logging(global: &GlobalArgs) {
+    let filter = EnvFilter::try_new(&global.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
+    match global.log_format {
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+        LogFormat::Text => builder.compact().init(),
+    }
+}
+
+/// Cancels `token` on SIGINT or SIGTERM.
+async fn shutdown_on_signal(token: CancellationToken) {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                let _ = ctrl_c.await;
+                token.cancel();
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("shutdown requested");
+    token.cancel();
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_logging(&cli.global);
+    match cli.command {
+        Some(Command::Migrate) => {
+            let db = ocomms::db::Db::connect(cli.global.database_url.as_deref(), &cli.global.data_dir, 2).await?;
+            db.migrate().await?;
+            db.close().await;
+            tracing::info!(database = db.backend_name(), "migrations applied");
+            Ok(())
+        }
+        Some(Command::Admin(command)) => ocomms::admin::run(&cli.global, command).await,
+        serve => {
+            let serve = match serve {
+                Some(Command::Serve(args)) => args,
+                _ => cli.serve,
+            };
+            let config = Config { global: cli.global, serve };
+            let listener = tokio::net::TcpListener::bind(config.serve.listen).await?;
+            let shutdown = CancellationToken::new();
+            tokio::spawn(shutdown_on_signal(shutdown.clone()));
+            ocomms::run(config, listener, shutdown).await
+        }
+    }
+}

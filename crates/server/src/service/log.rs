@@ -1,0 +1,23 @@
+//! Recording persistent channel events in the channel's log, inside the caller's transaction.
+
+use crate::db::{self, Tx};
+use crate::domain::event::Event;
+use crate::error::ApiResult;
+
+/// Takes the channel's next seq; the caller writes its change with it, then calls [`append`].
+pub async fn next_seq(tx: &mut Tx, channel_id: &str) -> ApiResult<i64> {
+    Ok(db::events::next_seq(tx.c(), channel_id).await?)
+}
+
+pub async fn append(tx: &mut Tx, channel_id: &str, seq: i64, event: &Event, now: i64) -> ApiResult<()> {
+    let data = event.data().to_string();
+    db::events::append(tx.c(), channel_id, seq, event.kind(), &data, now).await?;
+    Ok(())
+}
+
+/// Records an event that needs nothing of its seq: takes the next seq and appends.
+pub async fn record(tx: &mut Tx, channel_id: &str, event: &Event, now: i64) -> ApiResult<i64> {
+    let seq = next_seq(tx, channel_id).await?;
+    append(tx, channel_id, seq, event, now).await?;
+    Ok(seq)
+}

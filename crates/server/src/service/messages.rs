@@ -1,0 +1,301 @@
+//! Messages: send (idempotent per author), list, get, edit, delete, thread replies, history.
+//! A message and its event are written with the channel's next seq in one transaction.
+
+use std::collections::HashMap;
+
+use crate::db::{self, Conn, messages::MessageRow};
+use crate::domain::event::Event;
+use crate::domain::markdown::mention_handles;
+use crate::domain::models::{Message, MessageVersion};
+use crate::domain::{new_id, now_ms, rfc3339, validate};
+use crate::error::{ApiError, ApiResult};
+use crate::service::access::{self, ChannelAccess};
+use crate::service::log;
+use crate::state::AppState;
+
+pub const DEFAULT_PAGE: i64 = 50;
+pub const MAX_PAGE: i64 = 200;
+/// Replies returned for one thread.
+pub const MAX_REPLIES: i64 = 1000;
+
+pub fn to_api(row: MessageRow, mentions: Vec<String>) -> Message {
+    Message {
+        id: row.id,
+        channel_id: row.channel_id,
+        seq: row.seq,
+        author_id: row.author_id,
+        content: row.content,
+        html: row.html,
+        created_at: rfc3339(row.created_at),
+        edited_at: row.edited_at.map(rfc3339),
+        deleted: row.deleted,
+        thread_root_id: row.thread_root_id,
+        reply_count: row.reply_count,
+        reactions: Vec::new(),
+        attachments: Vec::new(),
+        mentions,
+    }
+}
+
+fn check_content(content: &str) -> ApiResult<()> {
+    if content.chars().count() > validate::MAX_MESSAGE_CHARS {
+        return Err(ApiError::TooLarge(format!(
+            "content is longer than {} characters",
+            validate::MAX_MESSAGE_CHARS
+        )));
+    }
+    if content.trim().is_empty() {
+        return Err(ApiError::invalid("content", "must not be empty"));
+    }
+    Ok(())
+}
+
+/// Renders content and resolves its `@mentions` among the workspace's members.
+async fn render(state: &AppState, c: &mut Conn<'_>, workspace_id: &str, content: &str) -> ApiResult<(String, Vec<String>)> {
+    let mut by_handle = HashMap::new();
+    let mut mentioned = Vec::new();
+    for handle in mention_handles(content) {
+        let ids = db::users::ids_by_mention_key(reborrow(c), workspace_id, &handle).await?;
+        if let Some(first) = ids.first() {
+            by_handle.insert(handle, first.clone());
+        }
+        for id in ids {
+            if !mentioned.contains(&id) {
+                mentioned.push(id);
+            }
+        }
+    }
+    Ok((state.markdown.render(content, &by_handle), mentioned))
+}
+
+fn reborrow<'a>(c: &'a mut Conn<'_>) -> Conn<'a> {
+    match c {
+        Conn::Sqlite(e) => Conn::Sqlite(e),
+        Conn::Postgres(e) => Conn::Postgres(e),
+    }
+}
+
+pub struct NewMessage {
+    pub content: String,
+    pub idempotency_key: Option<String>,
+    pub thread_root_id: Option<String>,
+}
+
+/// Posts a message. Returns it and whether it was created now (false: an idempotent retry).
+pub async fn send(state: &AppState, user_id: &str, channel_id: &str, input: NewMessage) -> ApiResult<(Message, bool)> {
+    check_content(&input.content)?;
+    let key = input.idempotency_key.filter(|k| !k.is_empty());
+    if key.as_ref().is_some_and(|k| k.chars().count() > validate::MAX_IDEMPOTENCY_KEY_CHARS) {
+        return Err(ApiError::invalid("idempotency_key", "must be at most 100 characters"));
+    }
+    let (html, mentions) = {
+        let mut rd = state.db.read().await?;
+        let access = access::readable_channel(rd.c(), user_id, channel_id).await?;
+        access.require_post()?;
+        if let Some(key) = &key {
+            if let Some(original) = db::messages::by_idempotency_key(rd.c(), user_id, key).await? {
+                return replay(&mut rd.c(), original, channel_id).await;
+            }
+        }
+        render(state, &mut rd.c(), &access.workspace_id, &input.content).await?
+    };
+
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    // Again inside the transaction: membership may have changed since the read above.
+    access::readable_channel(tx.c(), user_id, channel_id).await?.require_post()?;
+    if let Some(root_id) = &input.thread_root_id {
+        let root = db::messages::by_id(tx.c(), root_id).await?;
+        if !root.is_some_and(|r| r.channel_id == channel_id && r.thread_root_id.is_none() && !r.deleted) {
+            return Err(ApiError::invalid("thread_root_id", "must be a live top-level message of this channel"));
+        }
+        db::messages::bump_reply_count(tx.c(), root_id).await?;
+    }
+    let seq = log::next_seq(&mut tx, channel_id).await?;
+    let row = MessageRow {
+        id: new_id(),
+        channel_id: channel_id.to_string(),
+        seq,
+        author_id: user_id.to_string(),
+        content: input.content,
+        html,
+        thread_root_id: input.thread_root_id,
+        reply_count: 0,
+        created_at: now,
+        edited_at: None,
+        deleted: false,
+    };
+    match db::messages::insert(tx.c(), &row, key.as_deref()).await {
+        Err(e) if db::is_unique_violation(&e) && key.is_some() => {
+            // A concurrent retry with the same key won the race: answer with its message.
+            drop(tx);
+            let mut rd = state.db.read().await?;
+            let original = db::messages::by_idempotency_key(rd.c(), user_id, key.as_deref().unwrap_or_default())
+                .await?
+                .ok_or(ApiError::conflict("idempotency_key is in use"))?;
+            return replay(&mut rd.c(), original, channel_id).await;
+        }
+        other => other?,
+    }
+    db::messages::set_mentions(tx.c(), &row, &mentions).await?;
+    let message = to_api(row, mentions);
+    let event = Event::MessageCreated { message: message.clone() };
+    log::append(&mut tx, channel_id, seq, &event, now).await?;
+    tx.commit().await?;
+    Ok((message, true))
+}
+
+/// The answer to a retried send: the original message, if it was sent to the same channel.
+async fn replay(c: &mut Conn<'_>, original: MessageRow, channel_id: &str) -> ApiResult<(Message, bool)> {
+    if original.channel_id != channel_id {
+        return Err(ApiError::conflict("idempotency_key was already used in another channel"));
+    }
+    let mentions = mentions_of(reborrow(c), &original).await?;
+    Ok((to_api(original, mentions), false))
+}
+
+async fn mentions_of(c: Conn<'_>, row: &MessageRow) -> ApiResult<Vec<String>> {
+    let pairs = db::messages::mentions_in(c, &row.channel_id, row.seq, row.seq).await?;
+    Ok(pairs.into_iter().filter(|(m, _)| *m == row.id).map(|(_, u)| u).collect())
+}
+
+/// Attaches mentions to a batch of rows of one channel with one query.
+async fn with_mentions(c: Conn<'_>, channel_id: &str, rows: Vec<MessageRow>) -> ApiResult<Vec<Message>> {
+    let (Some(lo), Some(hi)) = (rows.iter().map(|r| r.seq).min(), rows.iter().map(|r| r.seq).max()) else {
+        return Ok(Vec::new());
+    };
+    let mut by_message: HashMap<String, Vec<String>> = HashMap::new();
+    for (message_id, user_id) in db::messages::mentions_in(c, channel_id, lo, hi).await? {
+        by_message.entry(message_id).or_default().push(user_id);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mentions = by_message.remove(&r.id).unwrap_or_default();
+            to_api(r, mentions)
+        })
+        .collect())
+}
+
+pub struct PageQuery {
+    pub before_seq: Option<i64>,
+    pub after_seq: Option<i64>,
+    pub limit: Option<i64>,
+}
+
+/// A page of top-level messages, ascending by seq: the newest unless `after_seq` alone is given.
+/// `has_more` says whether there are more in the direction of paging.
+pub async fn list(state: &AppState, user_id: &str, channel_id: &str, q: PageQuery) -> ApiResult<(Vec<Message>, bool)> {
+    let limit = q.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::invalid("limit", format!("must be 1 to {MAX_PAGE}")));
+    }
+    for (field, value) in [("before_seq", q.before_seq), ("after_seq", q.after_seq)] {
+        if value.is_some_and(|v| v < 0) {
+            return Err(ApiError::invalid(field, "must be zero or more"));
+        }
+    }
+    let mut rd = state.db.read().await?;
+    access::readable_channel(rd.c(), user_id, channel_id).await?;
+    let newest_first = q.after_seq.is_none();
+    let after = q.after_seq.unwrap_or(0);
+    let before = q.before_seq.unwrap_or(i64::MAX);
+    let mut rows = db::messages::page(rd.c(), channel_id, after, before, limit + 1, newest_first).await?;
+    let has_more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    if newest_first {
+        rows.reverse();
+    }
+    Ok((with_mentions(rd.c(), channel_id, rows).await?, has_more))
+}
+
+/// Loads a message and the caller's access to its channel; 404 when they may not read it.
+async fn load(c: &mut Conn<'_>, user_id: &str, message_id: &str) -> ApiResult<(MessageRow, ChannelAccess)> {
+    let row = db::messages::by_id(reborrow(c), message_id).await?.ok_or(ApiError::NotFound("message"))?;
+    let access = access::readable_channel(reborrow(c), user_id, &row.channel_id)
+        .await
+        .map_err(|_| ApiError::NotFound("message"))?;
+    Ok((row, access))
+}
+
+pub async fn get(state: &AppState, user_id: &str, message_id: &str) -> ApiResult<Message> {
+    let mut rd = state.db.read().await?;
+    let (row, _) = load(&mut rd.c(), user_id, message_id).await?;
+    let mentions = mentions_of(rd.c(), &row).await?;
+    Ok(to_api(row, mentions))
+}
+
+pub async fn edit(state: &AppState, user_id: &str, message_id: &str, content: String) -> ApiResult<Message> {
+    check_content(&content)?;
+    let mut tx = state.db.begin().await?;
+    let (row, access) = load(&mut tx.c(), user_id, message_id).await?;
+    if row.author_id != user_id {
+        return Err(ApiError::forbidden("only the author edits a message"));
+    }
+    if row.deleted {
+        return Err(ApiError::NotFound("message"));
+    }
+    if access.archived {
+        return Err(ApiError::forbidden("the channel is archived"));
+    }
+    if row.content == content {
+        let mentions = mentions_of(tx.c(), &row).await?;
+        return Ok(to_api(row, mentions));
+    }
+    let (html, mentions) = render(state, &mut tx.c(), &access.workspace_id, &content).await?;
+    let now = now_ms();
+    db::messages::push_version(tx.c(), &row.id, &row.content, row.edited_at.unwrap_or(row.created_at)).await?;
+    db::messages::set_content(tx.c(), &row.id, &content, &html, now).await?;
+    let updated = MessageRow { content, html, edited_at: Some(now), ..row };
+    db::messages::set_mentions(tx.c(), &updated, &mentions).await?;
+    let message = to_api(updated, mentions);
+    let event = Event::MessageUpdated { message: message.clone() };
+    log::record(&mut tx, &message.channel_id, &event, now).await?;
+    tx.commit().await?;
+    Ok(message)
+}
+
+/// Deletes a message (author or workspace admin): it stays as a tombstone with its seq.
+pub async fn delete(state: &AppState, user_id: &str, message_id: &str) -> ApiResult<()> {
+    let mut tx = state.db.begin().await?;
+    let (row, access) = load(&mut tx.c(), user_id, message_id).await?;
+    if row.author_id != user_id && !access.role.is_admin() {
+        return Err(ApiError::forbidden("only the author or an admin deletes a message"));
+    }
+    if row.deleted {
+        return Ok(());
+    }
+    db::messages::tombstone(tx.c(), &row.id).await?;
+    let event = Event::MessageDeleted { message_id: row.id.clone() };
+    log::record(&mut tx, &row.channel_id, &event, now_ms()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn replies(state: &AppState, user_id: &str, message_id: &str) -> ApiResult<Vec<Message>> {
+    let mut rd = state.db.read().await?;
+    let (root, _) = load(&mut rd.c(), user_id, message_id).await?;
+    let rows = db::messages::replies(rd.c(), &root.id, MAX_REPLIES).await?;
+    with_mentions(rd.c(), &root.channel_id, rows).await
+}
+
+/// Every version of a message, oldest first, the current one last; for its author and admins.
+pub async fn history(state: &AppState, user_id: &str, message_id: &str) -> ApiResult<Vec<MessageVersion>> {
+    let mut rd = state.db.read().await?;
+    let (row, access) = load(&mut rd.c(), user_id, message_id).await?;
+    if row.author_id != user_id && !access.role.is_admin() {
+        return Err(ApiError::forbidden("only the author or an admin sees a message's history"));
+    }
+    let mut versions: Vec<MessageVersion> = db::messages::versions(rd.c(), &row.id)
+        .await?
+        .into_iter()
+        .map(|(content, at)| MessageVersion { content, edited_at: rfc3339(at) })
+        .collect();
+    if !row.deleted {
+        versions.push(MessageVersion {
+            content: row.content,
+            edited_at: rfc3339(row.edited_at.unwrap_or(row.created_at)),
+        });
+    }
+    Ok(versions)
+}

@@ -1,0 +1,10 @@
+//! Services: each mutation with its event, validated and written in one transaction.
+//! HTTP handlers call these and do nothing else of substance.
+
+pub mod access;
+pub mod auth;
+pub mod channels;
+pub mod log;
+pub mod messages;
+pub mod users;
+pub mod workspaces;
