@@ -47,7 +47,9 @@ async fn create_user(db: &Db, email: &str, name: &str, admin: bool) -> anyhow::R
     };
     let mut tx = db.begin().await?;
     let is_admin = match db::users::insert(tx.c(), &row, &validate::mention_key(&row.name), true).await {
-        Err(e) if db::is_unique_violation(&e) => anyhow::bail!("an account with email {} already exists", row.email),
+        Err(e) if db::is_unique_violation(&e) => {
+            anyhow::bail!("an account with email {} already exists", row.email)
+        }
         other => other?,
     };
     tx.commit().await?;

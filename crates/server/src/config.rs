@@ -7,7 +7,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(name = "ocomms", version, about = "OComms: self-hosted real-time team chat")]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -150,10 +149,8 @@ mod tests {
         let config = Config::from_args(["ocomms"]).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(config.public_url(), "http://127.0.0.1:3000");
         assert!(!config.secure_cookies());
-        let config = Config::from_args([
-            "ocomms", "serve", "--public-url", "https://chat.example.com/team/",
-        ])
-        .unwrap_or_else(|e| panic!("{e}"));
+        let config = Config::from_args(["ocomms", "serve", "--public-url", "https://chat.example.com/team/"])
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(config.public_origin(), "https://chat.example.com");
         assert!(config.secure_cookies());
     }

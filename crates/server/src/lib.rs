@@ -42,9 +42,7 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationTo
         "ocomms is serving"
     );
     let app = http::router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown.cancelled_owned())
-        .await?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
     db.close().await;
     tracing::info!("ocomms stopped");
     Ok(())

@@ -10,7 +10,9 @@ use ocomms::config::{Cli, Command, Config, GlobalArgs, LogFormat};
 
 fn init_logging(global: &GlobalArgs) {
     let filter = EnvFilter::try_new(&global.log).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr)
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal());
     match global.log_format {
         LogFormat::Json => builder.json().flatten_event(true).init(),
@@ -49,7 +51,8 @@ async fn main() -> anyhow::Result<()> {
     init_logging(&cli.global);
     match cli.command {
         Some(Command::Migrate) => {
-            let db = ocomms::db::Db::connect(cli.global.database_url.as_deref(), &cli.global.data_dir, 2).await?;
+            let db =
+                ocomms::db::Db::connect(cli.global.database_url.as_deref(), &cli.global.data_dir, 2).await?;
             db.migrate().await?;
             db.close().await;
             tracing::info!(database = db.backend_name(), "migrations applied");

@@ -157,7 +157,13 @@ pub async fn default_of(c: Conn<'_>, workspace_id: &str) -> sqlx::Result<Option<
     })
 }
 
-pub async fn update(c: Conn<'_>, channel_id: &str, name: &str, topic: &str, archived: bool) -> sqlx::Result<()> {
+pub async fn update(
+    c: Conn<'_>,
+    channel_id: &str,
+    name: &str,
+    topic: &str,
+    archived: bool,
+) -> sqlx::Result<()> {
     on!(c, |e| {
         sqlx::query("UPDATE channels SET name = $2, topic = $3, archived = $4 WHERE id = $1")
             .bind(channel_id)
@@ -171,7 +177,13 @@ pub async fn update(c: Conn<'_>, channel_id: &str, name: &str, topic: &str, arch
 }
 
 /// Adds a member with their read marker at `read_seq`; false when already a member.
-pub async fn add_member(c: Conn<'_>, channel_id: &str, user_id: &str, read_seq: i64, now: i64) -> sqlx::Result<bool> {
+pub async fn add_member(
+    c: Conn<'_>,
+    channel_id: &str,
+    user_id: &str,
+    read_seq: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
     on!(c, |e| {
         sqlx::query(
             "INSERT INTO channel_members (channel_id, user_id, last_read_seq, joined_at) VALUES ($1, $2, $3, $4)

@@ -23,7 +23,14 @@ pub async fn next_seq(c: Conn<'_>, channel_id: &str) -> sqlx::Result<i64> {
     })
 }
 
-pub async fn append(c: Conn<'_>, channel_id: &str, seq: i64, kind: &str, data: &str, now: i64) -> sqlx::Result<()> {
+pub async fn append(
+    c: Conn<'_>,
+    channel_id: &str,
+    seq: i64,
+    kind: &str,
+    data: &str,
+    now: i64,
+) -> sqlx::Result<()> {
     on!(c, |e| {
         sqlx::query("INSERT INTO channel_events (channel_id, seq, type, data, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(channel_id)

@@ -96,13 +96,7 @@ pub async fn page(
         )
     };
     on!(c, |e| {
-        sqlx::query_as(sql)
-            .bind(channel_id)
-            .bind(after)
-            .bind(before)
-            .bind(limit)
-            .fetch_all(e)
-            .await
+        sqlx::query_as(sql).bind(channel_id).bind(after).bind(before).bind(limit).fetch_all(e).await
     })
 }
 
@@ -130,7 +124,13 @@ pub async fn bump_reply_count(c: Conn<'_>, root_id: &str) -> sqlx::Result<()> {
     })
 }
 
-pub async fn set_content(c: Conn<'_>, id: &str, content: &str, html: &str, edited_at: i64) -> sqlx::Result<()> {
+pub async fn set_content(
+    c: Conn<'_>,
+    id: &str,
+    content: &str,
+    html: &str,
+    edited_at: i64,
+) -> sqlx::Result<()> {
     on!(c, |e| {
         sqlx::query("UPDATE messages SET content = $2, html = $3, edited_at = $4 WHERE id = $1")
             .bind(id)
@@ -150,15 +150,8 @@ pub async fn tombstone(c: Conn<'_>, id: &str) -> sqlx::Result<()> {
             .bind(id)
             .execute(&mut *e)
             .await?;
-        sqlx::query("DELETE FROM message_mentions WHERE message_id = $1")
-            .bind(id)
-            .execute(&mut *e)
-            .await?;
-        sqlx::query("DELETE FROM message_versions WHERE message_id = $1")
-            .bind(id)
-            .execute(e)
-            .await
-            .map(drop)
+        sqlx::query("DELETE FROM message_mentions WHERE message_id = $1").bind(id).execute(&mut *e).await?;
+        sqlx::query("DELETE FROM message_versions WHERE message_id = $1").bind(id).execute(e).await.map(drop)
     })
 }
 
@@ -178,10 +171,12 @@ pub async fn push_version(c: Conn<'_>, id: &str, content: &str, written_at: i64)
 /// Earlier versions, oldest first.
 pub async fn versions(c: Conn<'_>, id: &str) -> sqlx::Result<Vec<(String, i64)>> {
     on!(c, |e| {
-        sqlx::query_as("SELECT content, edited_at FROM message_versions WHERE message_id = $1 ORDER BY edited_at")
-            .bind(id)
-            .fetch_all(e)
-            .await
+        sqlx::query_as(
+            "SELECT content, edited_at FROM message_versions WHERE message_id = $1 ORDER BY edited_at",
+        )
+        .bind(id)
+        .fetch_all(e)
+        .await
     })
 }
 
@@ -192,20 +187,27 @@ pub async fn set_mentions(c: Conn<'_>, m: &MessageRow, user_ids: &[String]) -> s
             .execute(&mut *e)
             .await?;
         for user_id in user_ids {
-            sqlx::query("INSERT INTO message_mentions (message_id, user_id, channel_id, seq) VALUES ($1, $2, $3, $4)")
-                .bind(&m.id)
-                .bind(user_id)
-                .bind(&m.channel_id)
-                .bind(m.seq)
-                .execute(&mut *e)
-                .await?;
+            sqlx::query(
+                "INSERT INTO message_mentions (message_id, user_id, channel_id, seq) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&m.id)
+            .bind(user_id)
+            .bind(&m.channel_id)
+            .bind(m.seq)
+            .execute(&mut *e)
+            .await?;
         }
         Ok(())
     })
 }
 
 /// (message_id, user_id) mention pairs of a channel's messages with seq in `from..=to`.
-pub async fn mentions_in(c: Conn<'_>, channel_id: &str, from: i64, to: i64) -> sqlx::Result<Vec<(String, String)>> {
+pub async fn mentions_in(
+    c: Conn<'_>,
+    channel_id: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<(String, String)>> {
     on!(c, |e| {
         sqlx::query_as(
             "SELECT message_id, user_id FROM message_mentions

@@ -54,11 +54,7 @@ pub async fn extend(c: Conn<'_>, token_hash: &str, expires_at: i64) -> sqlx::Res
 
 pub async fn delete(c: Conn<'_>, token_hash: &str) -> sqlx::Result<()> {
     on!(c, |e| {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(e)
-            .await
-            .map(drop)
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(e).await.map(drop)
     })
 }
 

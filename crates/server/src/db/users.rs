@@ -85,9 +85,7 @@ pub async fn by_email(c: Conn<'_>, email: &str) -> sqlx::Result<Option<UserRow>>
 }
 
 pub async fn any_exists(c: Conn<'_>) -> sqlx::Result<bool> {
-    on!(c, |e| {
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)").fetch_one(e).await
-    })
+    on!(c, |e| { sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)").fetch_one(e).await })
 }
 
 pub async fn update_profile(
@@ -136,11 +134,7 @@ pub async fn share_a_workspace(c: Conn<'_>, a: &str, b: &str) -> sqlx::Result<bo
 }
 
 /// Members of `workspace_id` whose mention key is `key`.
-pub async fn ids_by_mention_key(
-    c: Conn<'_>,
-    workspace_id: &str,
-    key: &str,
-) -> sqlx::Result<Vec<String>> {
+pub async fn ids_by_mention_key(c: Conn<'_>, workspace_id: &str, key: &str) -> sqlx::Result<Vec<String>> {
     on!(c, |e| {
         sqlx::query_scalar(
             "SELECT u.id FROM users u

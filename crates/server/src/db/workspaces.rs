@@ -34,7 +34,13 @@ pub async fn insert(c: Conn<'_>, id: &str, name: &str, created_by: &str, now: i6
 }
 
 /// Adds a member; false when they already were one.
-pub async fn add_member(c: Conn<'_>, workspace_id: &str, user_id: &str, role: &str, now: i64) -> sqlx::Result<bool> {
+pub async fn add_member(
+    c: Conn<'_>,
+    workspace_id: &str,
+    user_id: &str,
+    role: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
     on!(c, |e| {
         sqlx::query(
             "INSERT INTO workspace_members (workspace_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)
@@ -63,7 +69,11 @@ pub async fn list_for_user(c: Conn<'_>, user_id: &str) -> sqlx::Result<Vec<Works
     })
 }
 
-pub async fn get_for_user(c: Conn<'_>, workspace_id: &str, user_id: &str) -> sqlx::Result<Option<WorkspaceRow>> {
+pub async fn get_for_user(
+    c: Conn<'_>,
+    workspace_id: &str,
+    user_id: &str,
+) -> sqlx::Result<Option<WorkspaceRow>> {
     on!(c, |e| {
         sqlx::query_as(
             "SELECT w.id, w.name, w.created_at, wm.role FROM workspaces w
@@ -126,9 +136,11 @@ pub async fn remove_member(c: Conn<'_>, workspace_id: &str, user_id: &str) -> sq
 
 pub async fn count_owners(c: Conn<'_>, workspace_id: &str) -> sqlx::Result<i64> {
     on!(c, |e| {
-        sqlx::query_scalar("SELECT COUNT(*) FROM workspace_members WHERE workspace_id = $1 AND role = 'owner'")
-            .bind(workspace_id)
-            .fetch_one(e)
-            .await
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM workspace_members WHERE workspace_id = $1 AND role = 'owner'",
+        )
+        .bind(workspace_id)
+        .fetch_one(e)
+        .await
     })
 }

@@ -30,9 +30,7 @@ pub fn rfc3339(ms: i64) -> String {
 
 /// Parses an RFC 3339 time into Unix milliseconds.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
-    OffsetDateTime::parse(s, &Rfc3339)
-        .ok()
-        .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
+    OffsetDateTime::parse(s, &Rfc3339).ok().map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)
 }
 
 #[cfg(test)]

@@ -39,9 +39,7 @@ pub fn email(raw: &str) -> Result<String, String> {
 pub fn password(raw: &str) -> Result<(), String> {
     let len = raw.chars().count();
     if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&len) {
-        return Err(format!(
-            "must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"
-        ));
+        return Err(format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"));
     }
     Ok(())
 }
@@ -51,9 +49,7 @@ pub fn channel_name(raw: &str) -> Result<String, String> {
     let name = raw.trim();
     let ok = !name.is_empty()
         && name.chars().count() <= MAX_NAME_CHARS
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if ok {
         Ok(name.to_string())
     } else {
@@ -75,10 +71,7 @@ pub fn short_text(raw: &str, max: usize) -> Result<String, String> {
 
 /// The key a name is found under by `@mention`: lower-cased, without white space.
 pub fn mention_key(name: &str) -> String {
-    name.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+    name.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }
 
 #[cfg(test)]

@@ -15,10 +15,7 @@ use crate::service::auth::{self, LoggedIn, SESSION_TTL_MS, SignUp};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(signup))
-        .routes(routes!(login))
-        .routes(routes!(logout))
+    OpenApiRouter::new().routes(routes!(signup)).routes(routes!(login)).routes(routes!(logout))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -45,7 +42,8 @@ pub struct AuthAnswer {
 
 fn session_cookie(state: &AppState, value: &str, max_age_s: i64) -> HeaderMap {
     let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    let cookie = format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age_s}{secure}");
+    let cookie =
+        format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age_s}{secure}");
     let mut headers = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         headers.insert(header::SET_COOKIE, v);
@@ -62,7 +60,8 @@ fn logged_in(state: &AppState, status: StatusCode, answer: LoggedIn) -> Response
 #[utoipa::path(post, path = "/auth/signup", tag = "auth", request_body = SignupBody,
     responses((status = 201, body = AuthAnswer), (status = "4XX", body = ErrorBody)))]
 async fn signup(State(state): State<AppState>, Json(body): Json<SignupBody>) -> ApiResult<Response> {
-    let input = SignUp { email: body.email, password: body.password, name: body.name, invite_code: body.invite_code };
+    let input =
+        SignUp { email: body.email, password: body.password, name: body.name, invite_code: body.invite_code };
     let answer = auth::sign_up(&state, input).await?;
     Ok(logged_in(&state, StatusCode::CREATED, answer))
 }

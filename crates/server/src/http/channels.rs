@@ -171,7 +171,11 @@ async fn join(
 /// Leaves a channel (not `general`, not a DM; idempotent).
 #[utoipa::path(post, path = "/channels/{cid}/leave", tag = "channels", params(("cid" = String, Path)),
     responses((status = 204), (status = "4XX", body = ErrorBody)))]
-async fn leave(State(state): State<AppState>, user: AuthUser, Path(cid): Path<String>) -> ApiResult<StatusCode> {
+async fn leave(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(cid): Path<String>,
+) -> ApiResult<StatusCode> {
     channels::leave(&state, &user.user_id, &cid).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -43,10 +43,10 @@ fn json_error(rejection: JsonRejection) -> ApiError {
 
 /// The field a serde error is about: `missing field `x``, or the path before `: `.
 fn field_of(detail: &str) -> String {
-    if let Some(rest) = detail.split("field `").nth(1) {
-        if let Some(name) = rest.split('`').next() {
-            return name.to_string();
-        }
+    if let Some(rest) = detail.split("field `").nth(1)
+        && let Some(name) = rest.split('`').next()
+    {
+        return name.to_string();
     }
     match detail.split_once(": ") {
         Some((path, _)) if !path.contains(' ') && !path.is_empty() && path != "." => path.to_string(),
@@ -178,7 +178,8 @@ mod tests {
         assert!(check_origin(&Method::POST, &evil, public).is_err());
         assert!(check_origin(&Method::GET, &evil, public).is_ok());
         assert!(check_origin(&Method::DELETE, &HeaderMap::new(), public).is_err());
-        let same_host = headers(&[(header::ORIGIN, "http://localhost:3000"), (header::HOST, "localhost:3000")]);
+        let same_host =
+            headers(&[(header::ORIGIN, "http://localhost:3000"), (header::HOST, "localhost:3000")]);
         assert!(check_origin(&Method::PATCH, &same_host, public).is_ok());
     }
 

@@ -127,13 +127,19 @@ async fn edit(
     Path(mid): Path<String>,
     Json(body): Json<EditBody>,
 ) -> ApiResult<axum::Json<MessageAnswer>> {
-    Ok(axum::Json(MessageAnswer { message: messages::edit(&state, &user.user_id, &mid, body.content).await? }))
+    Ok(axum::Json(MessageAnswer {
+        message: messages::edit(&state, &user.user_id, &mid, body.content).await?,
+    }))
 }
 
 /// Deletes a message (its author or a workspace admin); it stays as a tombstone with its seq.
 #[utoipa::path(delete, path = "/messages/{mid}", tag = "messages", params(("mid" = String, Path)),
     responses((status = 204), (status = "4XX", body = ErrorBody)))]
-async fn delete(State(state): State<AppState>, user: AuthUser, Path(mid): Path<String>) -> ApiResult<StatusCode> {
+async fn delete(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(mid): Path<String>,
+) -> ApiResult<StatusCode> {
     messages::delete(&state, &user.user_id, &mid).await?;
     Ok(StatusCode::NO_CONTENT)
 }

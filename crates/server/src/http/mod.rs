@@ -2,8 +2,8 @@
 //! from the same handlers, so a route cannot exist without its documentation.
 
 mod auth;
-pub mod extract;
 mod channels;
+pub mod extract;
 mod messages;
 mod ops;
 mod users;
@@ -66,10 +66,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(channels::router())
         .merge(messages::router())
         .routes(routes!(openapi_json));
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(ops::router())
-        .nest("/api/v1", v1)
-        .split_for_parts()
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(ops::router()).nest("/api/v1", v1).split_for_parts()
 }
 
 /// The whole application: routes, limits, logging, error envelopes for unknown routes.

@@ -40,7 +40,8 @@ async fn patch_me(
     user: AuthUser,
     Json(body): Json<MePatch>,
 ) -> ApiResult<axum::Json<UserAnswer>> {
-    let updated = users::update_me(&state, &user.user_id, body.name.as_deref(), body.status_text.as_deref()).await?;
+    let updated =
+        users::update_me(&state, &user.user_id, body.name.as_deref(), body.status_text.as_deref()).await?;
     Ok(axum::Json(UserAnswer { user: updated }))
 }
 

@@ -83,7 +83,10 @@ async fn create_workspace(
 /// The workspaces the caller belongs to.
 #[utoipa::path(get, path = "/workspaces", tag = "workspaces",
     responses((status = 200, body = WorkspacesAnswer), (status = "4XX", body = ErrorBody)))]
-async fn list_workspaces(State(state): State<AppState>, user: AuthUser) -> ApiResult<axum::Json<WorkspacesAnswer>> {
+async fn list_workspaces(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> ApiResult<axum::Json<WorkspacesAnswer>> {
     Ok(axum::Json(WorkspacesAnswer { workspaces: workspaces::list(&state, &user.user_id).await? }))
 }
 
@@ -144,7 +147,8 @@ async fn create_invite(
     Path(wid): Path<String>,
     Json(body): Json<InviteBody>,
 ) -> ApiResult<(StatusCode, axum::Json<InviteAnswer>)> {
-    let input = NewInvite { role: body.role, expires_in_hours: body.expires_in_hours, max_uses: body.max_uses };
+    let input =
+        NewInvite { role: body.role, expires_in_hours: body.expires_in_hours, max_uses: body.max_uses };
     let invite = workspaces::create_invite(&state, &user.user_id, &wid, input).await?;
     Ok((StatusCode::CREATED, axum::Json(InviteAnswer { invite })))
 }
@@ -157,5 +161,7 @@ async fn accept_invite(
     user: AuthUser,
     Path(code): Path<String>,
 ) -> ApiResult<axum::Json<WorkspaceAnswer>> {
-    Ok(axum::Json(WorkspaceAnswer { workspace: workspaces::accept_invite(&state, &user.user_id, &code).await? }))
+    Ok(axum::Json(WorkspaceAnswer {
+        workspace: workspaces::accept_invite(&state, &user.user_id, &code).await?,
+    }))
 }

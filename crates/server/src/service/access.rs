@@ -48,9 +48,7 @@ pub async fn readable_channel(c: Conn<'_>, user_id: &str, channel_id: &str) -> A
 }
 
 async fn channel(c: Conn<'_>, user_id: &str, channel_id: &str) -> ApiResult<ChannelAccess> {
-    let row = db::channels::access(c, user_id, channel_id)
-        .await?
-        .ok_or(ApiError::NotFound("channel"))?;
+    let row = db::channels::access(c, user_id, channel_id).await?.ok_or(ApiError::NotFound("channel"))?;
     Ok(ChannelAccess {
         kind: ChannelKind::parse(&row.kind).ok_or_else(|| corrupt("channel kind", &row.kind))?,
         role: Role::parse(&row.role).ok_or_else(|| corrupt("role", &row.role))?,
@@ -64,9 +62,8 @@ async fn channel(c: Conn<'_>, user_id: &str, channel_id: &str) -> ApiResult<Chan
 
 /// The caller's role in a workspace; 404 when not a member.
 pub async fn workspace_role(c: Conn<'_>, user_id: &str, workspace_id: &str) -> ApiResult<Role> {
-    let role = db::workspaces::role_of(c, workspace_id, user_id)
-        .await?
-        .ok_or(ApiError::NotFound("workspace"))?;
+    let role =
+        db::workspaces::role_of(c, workspace_id, user_id).await?.ok_or(ApiError::NotFound("workspace"))?;
     Role::parse(&role).ok_or_else(|| corrupt("role", &role))
 }
 

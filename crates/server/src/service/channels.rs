@@ -1,7 +1,10 @@
 //! Channels and DMs: listing with read state, creation, settings, membership, read markers and
 //! the event log. Every membership change records its event in the same transaction.
 
-use crate::db::{self, Tx, channels::{ChannelRow, NewChannel}};
+use crate::db::{
+    self, Tx,
+    channels::{ChannelRow, NewChannel},
+};
 use crate::domain::event::Event;
 use crate::domain::models::{Channel, ChannelEvent, ChannelKind, User};
 use crate::domain::{new_id, now_ms, rfc3339, validate};
@@ -192,7 +195,12 @@ pub struct ChannelPatch {
 }
 
 /// Members set the topic; the creator or an admin renames and archives.
-pub async fn update(state: &AppState, user_id: &str, channel_id: &str, patch: ChannelPatch) -> ApiResult<Channel> {
+pub async fn update(
+    state: &AppState,
+    user_id: &str,
+    channel_id: &str,
+    patch: ChannelPatch,
+) -> ApiResult<Channel> {
     let mut tx = state.db.begin().await?;
     let access = access::readable_channel(tx.c(), user_id, channel_id).await?;
     let current = load(tx.c(), "", channel_id).await?;
@@ -204,7 +212,9 @@ pub async fn update(state: &AppState, user_id: &str, channel_id: &str, patch: Ch
         None => current.name.clone(),
     };
     let topic = match &patch.topic {
-        Some(t) => validate::short_text(t, validate::MAX_TOPIC_CHARS).map_err(|m| ApiError::invalid("topic", m))?,
+        Some(t) => {
+            validate::short_text(t, validate::MAX_TOPIC_CHARS).map_err(|m| ApiError::invalid("topic", m))?
+        }
         None => current.topic.clone(),
     };
     let archived = patch.archived.unwrap_or(current.archived);
@@ -220,7 +230,9 @@ pub async fn update(state: &AppState, user_id: &str, channel_id: &str, patch: Ch
     if current.archived && archived && (name != current.name || topic != current.topic) {
         return Err(ApiError::forbidden("the channel is archived"));
     }
-    if (name.as_str(), topic.as_str(), archived) == (current.name.as_str(), current.topic.as_str(), current.archived) {
+    if (name.as_str(), topic.as_str(), archived)
+        == (current.name.as_str(), current.topic.as_str(), current.archived)
+    {
         drop(tx);
         return get(state, user_id, channel_id).await;
     }
@@ -276,7 +288,12 @@ pub async fn members(state: &AppState, user_id: &str, channel_id: &str) -> ApiRe
 }
 
 /// A member adds someone from the workspace (how private channels and guests get members).
-pub async fn add_member(state: &AppState, user_id: &str, channel_id: &str, target: &str) -> ApiResult<Vec<User>> {
+pub async fn add_member(
+    state: &AppState,
+    user_id: &str,
+    channel_id: &str,
+    target: &str,
+) -> ApiResult<Vec<User>> {
     let mut tx = state.db.begin().await?;
     let access = access::readable_channel(tx.c(), user_id, channel_id).await?;
     if !access.is_member || access.role.is_guest() {

@@ -51,7 +51,12 @@ fn check_content(content: &str) -> ApiResult<()> {
 }
 
 /// Renders content and resolves its `@mentions` among the workspace's members.
-async fn render(state: &AppState, c: &mut Conn<'_>, workspace_id: &str, content: &str) -> ApiResult<(String, Vec<String>)> {
+async fn render(
+    state: &AppState,
+    c: &mut Conn<'_>,
+    workspace_id: &str,
+    content: &str,
+) -> ApiResult<(String, Vec<String>)> {
     let mut by_handle = HashMap::new();
     let mut mentioned = Vec::new();
     for handle in mention_handles(content) {
@@ -82,7 +87,12 @@ pub struct NewMessage {
 }
 
 /// Posts a message. Returns it and whether it was created now (false: an idempotent retry).
-pub async fn send(state: &AppState, user_id: &str, channel_id: &str, input: NewMessage) -> ApiResult<(Message, bool)> {
+pub async fn send(
+    state: &AppState,
+    user_id: &str,
+    channel_id: &str,
+    input: NewMessage,
+) -> ApiResult<(Message, bool)> {
     check_content(&input.content)?;
     let key = input.idempotency_key.filter(|k| !k.is_empty());
     if key.as_ref().is_some_and(|k| k.chars().count() > validate::MAX_IDEMPOTENCY_KEY_CHARS) {
@@ -92,10 +102,10 @@ pub async fn send(state: &AppState, user_id: &str, channel_id: &str, input: NewM
         let mut rd = state.db.read().await?;
         let access = access::readable_channel(rd.c(), user_id, channel_id).await?;
         access.require_post()?;
-        if let Some(key) = &key {
-            if let Some(original) = db::messages::by_idempotency_key(rd.c(), user_id, key).await? {
-                return replay(&mut rd.c(), original, channel_id).await;
-            }
+        if let Some(key) = &key
+            && let Some(original) = db::messages::by_idempotency_key(rd.c(), user_id, key).await?
+        {
+            return replay(&mut rd.c(), original, channel_id).await;
         }
         render(state, &mut rd.c(), &access.workspace_id, &input.content).await?
     };
@@ -107,7 +117,10 @@ pub async fn send(state: &AppState, user_id: &str, channel_id: &str, input: NewM
     if let Some(root_id) = &input.thread_root_id {
         let root = db::messages::by_id(tx.c(), root_id).await?;
         if !root.is_some_and(|r| r.channel_id == channel_id && r.thread_root_id.is_none() && !r.deleted) {
-            return Err(ApiError::invalid("thread_root_id", "must be a live top-level message of this channel"));
+            return Err(ApiError::invalid(
+                "thread_root_id",
+                "must be a live top-level message of this channel",
+            ));
         }
         db::messages::bump_reply_count(tx.c(), root_id).await?;
     }
@@ -130,9 +143,10 @@ pub async fn send(state: &AppState, user_id: &str, channel_id: &str, input: NewM
             // A concurrent retry with the same key won the race: answer with its message.
             drop(tx);
             let mut rd = state.db.read().await?;
-            let original = db::messages::by_idempotency_key(rd.c(), user_id, key.as_deref().unwrap_or_default())
-                .await?
-                .ok_or(ApiError::conflict("idempotency_key is in use"))?;
+            let original =
+                db::messages::by_idempotency_key(rd.c(), user_id, key.as_deref().unwrap_or_default())
+                    .await?
+                    .ok_or(ApiError::conflict("idempotency_key is in use"))?;
             return replay(&mut rd.c(), original, channel_id).await;
         }
         other => other?,
@@ -185,7 +199,12 @@ pub struct PageQuery {
 
 /// A page of top-level messages, ascending by seq: the newest unless `after_seq` alone is given.
 /// `has_more` says whether there are more in the direction of paging.
-pub async fn list(state: &AppState, user_id: &str, channel_id: &str, q: PageQuery) -> ApiResult<(Vec<Message>, bool)> {
+pub async fn list(
+    state: &AppState,
+    user_id: &str,
+    channel_id: &str,
+    q: PageQuery,
+) -> ApiResult<(Vec<Message>, bool)> {
     let limit = q.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::invalid("limit", format!("must be 1 to {MAX_PAGE}")));
@@ -244,7 +263,8 @@ pub async fn edit(state: &AppState, user_id: &str, message_id: &str, content: St
     }
     let (html, mentions) = render(state, &mut tx.c(), &access.workspace_id, &content).await?;
     let now = now_ms();
-    db::messages::push_version(tx.c(), &row.id, &row.content, row.edited_at.unwrap_or(row.created_at)).await?;
+    db::messages::push_version(tx.c(), &row.id, &row.content, row.edited_at.unwrap_or(row.created_at))
+        .await?;
     db::messages::set_content(tx.c(), &row.id, &content, &html, now).await?;
     let updated = MessageRow { content, html, edited_at: Some(now), ..row };
     db::messages::set_mentions(tx.c(), &updated, &mentions).await?;

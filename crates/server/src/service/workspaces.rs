@@ -112,7 +112,12 @@ pub async fn set_role(
 }
 
 /// Removes a member (or lets one leave): out of every channel of the workspace, then the workspace.
-pub async fn remove_member(state: &AppState, caller: &str, workspace_id: &str, target: &str) -> ApiResult<()> {
+pub async fn remove_member(
+    state: &AppState,
+    caller: &str,
+    workspace_id: &str,
+    target: &str,
+) -> ApiResult<()> {
     let mut tx = state.db.begin().await?;
     let caller_role = access::workspace_role(tx.c(), caller, workspace_id).await?;
     let target_role = access::workspace_role(tx.c(), target, workspace_id)
@@ -145,7 +150,12 @@ pub struct NewInvite {
     pub max_uses: Option<i64>,
 }
 
-pub async fn create_invite(state: &AppState, caller: &str, workspace_id: &str, input: NewInvite) -> ApiResult<Invite> {
+pub async fn create_invite(
+    state: &AppState,
+    caller: &str,
+    workspace_id: &str,
+    input: NewInvite,
+) -> ApiResult<Invite> {
     let role = match input.role.as_deref() {
         None | Some("member") => Role::Member,
         Some("guest") => Role::Guest,
@@ -204,10 +214,10 @@ pub async fn redeem_invite(tx: &mut Tx, user_id: &str, code: &str, now: i64) -> 
         return Err(ApiError::conflict("this invite has expired or been used up"));
     }
     db::workspaces::add_member(tx.c(), &invite.workspace_id, user_id, &invite.role, now).await?;
-    if invite.role != Role::Guest.as_str() {
-        if let Some(general) = db::channels::default_of(tx.c(), &invite.workspace_id).await? {
-            channels::add_member_in(tx, &general, user_id, now).await?;
-        }
+    if invite.role != Role::Guest.as_str()
+        && let Some(general) = db::channels::default_of(tx.c(), &invite.workspace_id).await?
+    {
+        channels::add_member_in(tx, &general, user_id, now).await?;
     }
     tracing::info!(workspace_id = %invite.workspace_id, user_id, "invite accepted");
     Ok(invite.workspace_id)

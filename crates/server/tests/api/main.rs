@@ -1,0 +1,17 @@
+//! The HTTP API driven over real sockets against a real server, on SQLite and on PostgreSQL.
+//! Each `both!` test runs once per backend; PostgreSQL needs `OCOMMS_TEST_DATABASE_URL`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+mod accounts;
+mod authz;
+mod bad_input;
+mod channels;
+mod concurrency;
+mod fixture;
+mod messages;
+mod openapi;
+mod routes;
+mod workspaces;
