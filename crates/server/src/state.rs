@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::domain::markdown::Markdown;
 use crate::service::auth::Passwords;
+use crate::service::send_queue::SendQueue;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -13,6 +14,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub markdown: Arc<Markdown>,
     pub passwords: Passwords,
+    /// Where message sends are written, batched into shared transactions.
+    pub send_queue: SendQueue,
     /// The Origin that cookie-authenticated browser requests must carry (CSRF defence).
     pub public_origin: Arc<str>,
 }
@@ -20,6 +23,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Db, config: Config) -> AppState {
         AppState {
+            send_queue: SendQueue::start(db.clone()),
             db,
             public_origin: config.public_origin().into(),
             config: Arc::new(config),

@@ -1,7 +1,9 @@
 //! Channels (public, private, DMs), their members and read markers.
 
-use super::Conn;
+use sqlx::AssertSqlSafe;
+
 use super::users::UserRow;
+use super::{Conn, numbered_rows};
 use crate::on;
 
 /// A channel as one viewer sees it, counts included.
@@ -135,6 +137,26 @@ pub async fn access(c: Conn<'_>, user_id: &str, channel_id: &str) -> sqlx::Resul
         .bind(channel_id)
         .fetch_optional(e)
         .await
+    })
+}
+
+/// Which of `user_ids` are members of the channel.
+pub async fn members_among(c: Conn<'_>, channel_id: &str, user_ids: &[&str]) -> sqlx::Result<Vec<String>> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = numbered_rows(
+        "SELECT user_id FROM channel_members WHERE channel_id = $1 AND user_id IN (",
+        "?",
+        user_ids.len(),
+        2,
+    ) + ")";
+    on!(c, |e| {
+        let mut query = sqlx::query_scalar(AssertSqlSafe(sql)).bind(channel_id);
+        for id in user_ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(e).await
     })
 }
 

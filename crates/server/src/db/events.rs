@@ -1,6 +1,8 @@
 //! The channel event log.
 
-use super::Conn;
+use sqlx::AssertSqlSafe;
+
+use super::{Conn, numbered_rows};
 use crate::on;
 
 #[derive(Debug, sqlx::FromRow)]
@@ -20,6 +22,39 @@ pub async fn next_seq(c: Conn<'_>, channel_id: &str) -> sqlx::Result<i64> {
             .bind(channel_id)
             .fetch_one(e)
             .await
+    })
+}
+
+/// Takes the channel's next `count` seqs unless it is archived; returns the last of them.
+pub async fn take_seqs(c: Conn<'_>, channel_id: &str, count: i64) -> sqlx::Result<Option<i64>> {
+    on!(c, |e| {
+        sqlx::query_scalar(
+            "UPDATE channels SET last_seq = last_seq + $2 WHERE id = $1 AND archived = FALSE RETURNING last_seq",
+        )
+        .bind(channel_id)
+        .bind(count)
+        .fetch_optional(e)
+        .await
+    })
+}
+
+/// Appends (channel_id, seq, type, data, created_at) events in one statement.
+pub async fn append_many(c: Conn<'_>, events: &[(String, i64, &str, String, i64)]) -> sqlx::Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let sql = numbered_rows(
+        "INSERT INTO channel_events (channel_id, seq, type, data, created_at) VALUES ",
+        "(?, ?, ?, ?, ?)",
+        events.len(),
+        1,
+    );
+    on!(c, |e| {
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for (channel_id, seq, kind, data, at) in events {
+            query = query.bind(channel_id).bind(*seq).bind(*kind).bind(data).bind(*at);
+        }
+        query.execute(e).await.map(drop)
     })
 }
 

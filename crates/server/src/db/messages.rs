@@ -1,6 +1,8 @@
 //! Messages, their mentions and their edit history.
 
-use super::Conn;
+use sqlx::AssertSqlSafe;
+
+use super::{Conn, numbered_rows};
 use crate::on;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -24,26 +26,54 @@ macro_rules! message_columns {
     };
 }
 
-/// Inserts a message; a unique violation means the author already used `idempotency_key`.
-pub async fn insert(c: Conn<'_>, m: &MessageRow, idempotency_key: Option<&str>) -> sqlx::Result<()> {
+/// Inserts messages in one statement; a unique violation means an author reused an
+/// idempotency key.
+pub async fn insert_many(c: Conn<'_>, rows: &[(&MessageRow, Option<&str>)]) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sql = numbered_rows(
+        "INSERT INTO messages (id, channel_id, seq, author_id, content, html, thread_root_id,
+                               reply_count, idempotency_key, created_at, edited_at, deleted) VALUES ",
+        "(?, ?, ?, ?, ?, ?, ?, 0, ?, ?, NULL, FALSE)",
+        rows.len(),
+        1,
+    );
     on!(c, |e| {
-        sqlx::query(
-            "INSERT INTO messages (id, channel_id, seq, author_id, content, html, thread_root_id,
-                                   reply_count, idempotency_key, created_at, edited_at, deleted)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, NULL, FALSE)",
-        )
-        .bind(&m.id)
-        .bind(&m.channel_id)
-        .bind(m.seq)
-        .bind(&m.author_id)
-        .bind(&m.content)
-        .bind(&m.html)
-        .bind(&m.thread_root_id)
-        .bind(idempotency_key)
-        .bind(m.created_at)
-        .execute(e)
-        .await
-        .map(drop)
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for (m, key) in rows {
+            query = query
+                .bind(&m.id)
+                .bind(&m.channel_id)
+                .bind(m.seq)
+                .bind(&m.author_id)
+                .bind(&m.content)
+                .bind(&m.html)
+                .bind(&m.thread_root_id)
+                .bind(*key)
+                .bind(m.created_at);
+        }
+        query.execute(e).await.map(drop)
+    })
+}
+
+/// Records (message, user) mentions of new messages in one statement.
+pub async fn insert_mentions(c: Conn<'_>, mentions: &[(&MessageRow, &str)]) -> sqlx::Result<()> {
+    if mentions.is_empty() {
+        return Ok(());
+    }
+    let sql = numbered_rows(
+        "INSERT INTO message_mentions (message_id, user_id, channel_id, seq) VALUES ",
+        "(?, ?, ?, ?)",
+        mentions.len(),
+        1,
+    );
+    on!(c, |e| {
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for (m, user_id) in mentions {
+            query = query.bind(&m.id).bind(*user_id).bind(&m.channel_id).bind(m.seq);
+        }
+        query.execute(e).await.map(drop)
     })
 }
 

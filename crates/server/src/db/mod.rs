@@ -225,7 +225,46 @@ fn migrator(migrations: &[(i64, &'static str, &'static str)]) -> Migrator {
     )
 }
 
+/// Multi-row SQL: `head` followed by `rows` copies of `tuple`, whose `?` marks are numbered
+/// `$first, $first+1, …` in order (both backends take `$n`). `tuple` is the caller's constant,
+/// never input.
+pub fn numbered_rows(head: &str, tuple: &str, rows: usize, first: usize) -> String {
+    let mut sql = String::with_capacity(head.len() + rows * (tuple.len() + 16));
+    sql.push_str(head);
+    let mut n = first - 1;
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        for ch in tuple.chars() {
+            if ch == '?' {
+                n += 1;
+                sql.push('$');
+                sql.push_str(&n.to_string());
+            } else {
+                sql.push(ch);
+            }
+        }
+    }
+    sql
+}
+
 /// True when `err` is a unique-constraint violation (a duplicate the caller should hear about).
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbered_rows_numbers_every_mark_in_order() {
+        assert_eq!(
+            super::numbered_rows("INSERT INTO t VALUES ", "(?, ?, 0)", 2, 1),
+            "INSERT INTO t VALUES ($1, $2, 0), ($3, $4, 0)"
+        );
+        assert_eq!(
+            super::numbered_rows("WHERE a = $1 AND y IN (", "?", 2, 2),
+            "WHERE a = $1 AND y IN ($2, $3"
+        );
+    }
 }

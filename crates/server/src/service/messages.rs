@@ -1,5 +1,6 @@
 //! Messages: send (idempotent per author), list, get, edit, delete, thread replies, history.
-//! A message and its event are written with the channel's next seq in one transaction.
+//! A message and its event are written with the channel's next seq in one transaction; sends
+//! are queued to `send_queue`, which shares transactions between concurrent sends.
 
 use std::collections::HashMap;
 
@@ -11,6 +12,7 @@ use crate::domain::{new_id, now_ms, rfc3339, validate};
 use crate::error::{ApiError, ApiResult};
 use crate::service::access::{self, ChannelAccess};
 use crate::service::log;
+use crate::service::send_queue::{Draft, SendError};
 use crate::state::AppState;
 
 pub const DEFAULT_PAGE: i64 = 50;
@@ -110,53 +112,36 @@ pub async fn send(
         render(state, &mut rd.c(), &access.workspace_id, &input.content).await?
     };
 
-    let now = now_ms();
-    let mut tx = state.db.begin().await?;
-    // Again inside the transaction: membership may have changed since the read above.
-    access::readable_channel(tx.c(), user_id, channel_id).await?.require_post()?;
-    if let Some(root_id) = &input.thread_root_id {
-        let root = db::messages::by_id(tx.c(), root_id).await?;
-        if !root.is_some_and(|r| r.channel_id == channel_id && r.thread_root_id.is_none() && !r.deleted) {
-            return Err(ApiError::invalid(
-                "thread_root_id",
-                "must be a live top-level message of this channel",
-            ));
-        }
-        db::messages::bump_reply_count(tx.c(), root_id).await?;
-    }
-    let seq = log::next_seq(&mut tx, channel_id).await?;
-    let row = MessageRow {
-        id: new_id(),
-        channel_id: channel_id.to_string(),
-        seq,
-        author_id: user_id.to_string(),
-        content: input.content,
-        html,
-        thread_root_id: input.thread_root_id,
-        reply_count: 0,
-        created_at: now,
-        edited_at: None,
-        deleted: false,
+    let draft = Draft {
+        row: MessageRow {
+            id: new_id(),
+            channel_id: channel_id.to_string(),
+            seq: 0, // taken when written
+            author_id: user_id.to_string(),
+            content: input.content,
+            html,
+            thread_root_id: input.thread_root_id,
+            reply_count: 0,
+            created_at: now_ms(),
+            edited_at: None,
+            deleted: false,
+        },
+        idempotency_key: key.clone(),
+        mentions,
     };
-    match db::messages::insert(tx.c(), &row, key.as_deref()).await {
-        Err(e) if db::is_unique_violation(&e) && key.is_some() => {
-            // A concurrent retry with the same key won the race: answer with its message.
-            drop(tx);
+    match state.send_queue.send(draft).await {
+        Ok(message) => Ok((message, true)),
+        Err(SendError::Api(e)) => Err(e),
+        // A concurrent retry with the same key won the race: answer with its message.
+        Err(SendError::DuplicateKey) => {
             let mut rd = state.db.read().await?;
             let original =
                 db::messages::by_idempotency_key(rd.c(), user_id, key.as_deref().unwrap_or_default())
                     .await?
                     .ok_or(ApiError::conflict("idempotency_key is in use"))?;
-            return replay(&mut rd.c(), original, channel_id).await;
+            replay(&mut rd.c(), original, channel_id).await
         }
-        other => other?,
     }
-    db::messages::set_mentions(tx.c(), &row, &mentions).await?;
-    let message = to_api(row, mentions);
-    let event = Event::MessageCreated { message: message.clone() };
-    log::append(&mut tx, channel_id, seq, &event, now).await?;
-    tx.commit().await?;
-    Ok((message, true))
 }
 
 /// The answer to a retried send: the original message, if it was sent to the same channel.

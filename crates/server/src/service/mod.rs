@@ -6,5 +6,6 @@ pub mod auth;
 pub mod channels;
 pub mod log;
 pub mod messages;
+pub mod send_queue;
 pub mod users;
 pub mod workspaces;
