@@ -79,6 +79,24 @@ pub struct ServeArgs {
     /// Database connections per process (readers, for SQLite).
     #[arg(long, env = "OCOMMS_DB_CONNECTIONS", default_value_t = 16)]
     pub db_connections: u32,
+    /// redis://… to run as one of several nodes (pub/sub and presence in Redis); unset for one node.
+    #[arg(long, env = "REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<String>,
+    /// Seconds between a client's pings; a socket silent for two of them is closed.
+    #[arg(long, env = "OCOMMS_HEARTBEAT_S", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub heartbeat_s: u64,
+    /// WebSockets one user may hold open on one node.
+    #[arg(long, env = "OCOMMS_MAX_SOCKETS_PER_USER", default_value_t = 16)]
+    pub max_sockets_per_user: usize,
+    /// Seconds a shutdown waits for requests and sockets to finish before exiting anyway.
+    #[arg(long, env = "OCOMMS_SHUTDOWN_GRACE_S", default_value_t = 10)]
+    pub shutdown_grace_s: u64,
+}
+
+impl ServeArgs {
+    pub fn heartbeat(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.heartbeat_s)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

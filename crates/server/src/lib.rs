@@ -5,17 +5,25 @@
 //! - [`http`]: routes, extractors, the OpenAPI document; handlers call services.
 //! - [`service`]: each mutation with its event in one transaction; authorization.
 //! - [`db`]: SQLite or PostgreSQL behind one `Db`, one query module per aggregate.
+//! - [`bus`]: envelopes between nodes (in-process, or Redis pub/sub).
+//! - [`gateway`]: WebSockets: the hub's fan-out, sessions, presence.
 //! - [`domain`]: ids, times, models, roles, validation, Markdown, the event enum; no IO.
 //! - [`admin`]: account commands for the server's shell.
 
 pub mod admin;
+pub mod bus;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod gateway;
 pub mod http;
 pub mod service;
 pub mod state;
+
+use std::future::IntoFuture;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -24,7 +32,8 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::state::AppState;
 
-/// Runs the server on `listener` until `shutdown` is cancelled, then drains and closes.
+/// Runs the server on `listener` until `shutdown` is cancelled. Then /readyz turns 503, sockets
+/// are closed with 1001, in-flight requests finish, and it returns within the configured grace.
 pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
     let db = Db::connect(
         config.global.database_url.as_deref(),
@@ -33,16 +42,35 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationTo
     )
     .await?;
     db.migrate().await?;
-    let state = AppState::new(db.clone(), config);
+    let grace = Duration::from_secs(config.serve.shutdown_grace_s);
+    let state = AppState::build(db.clone(), config, shutdown.clone()).await?;
     tracing::info!(
         listen = %listener.local_addr()?,
         public_url = %state.config.public_url(),
         database = db.backend_name(),
+        bus = if state.bus.remote().is_some() { "redis" } else { "local" },
+        node = %state.node_id,
         registration = ?state.config.serve.registration,
         "ocomms is serving"
     );
+    tokio::spawn(gateway::upkeep(state.clone()));
+    let draining = state.clone();
+    let drain = async move {
+        draining.shutdown.cancelled().await;
+        draining.draining.store(true, Ordering::Relaxed);
+        draining.hub.close_all(gateway::session::CLOSE_GOING_AWAY, "server restarting: reconnect");
+        tracing::info!(sockets = draining.hub.socket_count(), "draining");
+    };
     let app = http::router(state);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
+    let serve = axum::serve(listener, app).with_graceful_shutdown(drain).into_future();
+    let deadline = async {
+        shutdown.cancelled().await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        served = serve => served?,
+        _ = deadline => tracing::warn!(grace_s = grace.as_secs(), "shutdown grace over; exiting with work in flight"),
+    }
     db.close().await;
     tracing::info!("ocomms stopped");
     Ok(())

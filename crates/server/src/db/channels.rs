@@ -246,6 +246,19 @@ pub async fn members(c: Conn<'_>, channel_id: &str) -> sqlx::Result<Vec<UserRow>
     })
 }
 
+/// Every channel a user is a member of, with its last seq.
+pub async fn memberships(c: Conn<'_>, user_id: &str) -> sqlx::Result<Vec<(String, i64)>> {
+    on!(c, |e| {
+        sqlx::query_as(
+            "SELECT c.id, c.last_seq FROM channels c JOIN channel_members cm ON cm.channel_id = c.id
+             WHERE cm.user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_all(e)
+        .await
+    })
+}
+
 /// The channels of a workspace that a user is in.
 pub async fn ids_joined_in(c: Conn<'_>, workspace_id: &str, user_id: &str) -> sqlx::Result<Vec<String>> {
     on!(c, |e| {

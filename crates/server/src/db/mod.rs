@@ -25,6 +25,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
+use crate::domain::event::Envelope;
+
 /// How long a connection waits for a busy SQLite database before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a request waits for a free pooled connection before answering 503.
@@ -80,25 +82,33 @@ impl ReadConn {
     }
 }
 
-/// A write transaction; dropped without `commit` it rolls back.
-pub enum Tx {
+/// A write transaction; dropped without `commit` it rolls back, and its outbox with it.
+pub struct Tx {
+    inner: TxInner,
+    /// What to publish on the bus once (and only if) this transaction commits.
+    pub outbox: Vec<Envelope>,
+}
+
+enum TxInner {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
 
 impl Tx {
     pub fn c(&mut self) -> Conn<'_> {
-        match self {
-            Tx::Sqlite(t) => Conn::Sqlite(t),
-            Tx::Postgres(t) => Conn::Postgres(t),
+        match &mut self.inner {
+            TxInner::Sqlite(t) => Conn::Sqlite(t),
+            TxInner::Postgres(t) => Conn::Postgres(t),
         }
     }
 
-    pub async fn commit(self) -> sqlx::Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await,
-            Tx::Postgres(t) => t.commit().await,
+    /// Commits and hands back the outbox, for the caller to publish.
+    pub async fn commit(self) -> sqlx::Result<Vec<Envelope>> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
         }
+        Ok(self.outbox)
     }
 }
 
@@ -180,13 +190,14 @@ impl Db {
     }
 
     pub async fn begin(&self) -> sqlx::Result<Tx> {
-        Ok(match self {
+        let inner = match self {
             // IMMEDIATE takes the write lock up front, so a transaction that reads before it
             // writes cannot fail half-way with SQLITE_BUSY against an outside writer (a backup,
             // the admin CLI).
-            Db::Sqlite { writer, .. } => Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
-        })
+            Db::Sqlite { writer, .. } => TxInner::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Tx { inner, outbox: Vec::new() })
     }
 
     /// True when the database answers a trivial query.

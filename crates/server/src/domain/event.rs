@@ -1,7 +1,8 @@
-//! The one enum of persistent channel events: what the event log stores and, later, what the bus
-//! and the gateway carry, so the three cannot disagree.
+//! The one enum of persistent channel events: what the event log stores, what the bus carries
+//! between nodes (inside an [`Envelope`]) and what the gateway sends, so the three cannot disagree.
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::models::{Channel, Message};
 
@@ -36,6 +37,13 @@ impl Event {
         }
     }
 
+    /// Rebuilds an event from the log's `type` and `data`.
+    pub fn from_log(kind: &str, data: &str) -> Option<Event> {
+        let mut value: serde_json::Value = serde_json::from_str(data).ok()?;
+        value.as_object_mut()?.insert("type".into(), kind.into());
+        serde_json::from_value(value).ok()
+    }
+
     /// The event's fields without the tag: the log's `data`.
     pub fn data(&self) -> serde_json::Value {
         let mut value = serde_json::to_value(self).unwrap_or_default();
@@ -43,6 +51,56 @@ impl Event {
             map.remove("type");
         }
         value
+    }
+}
+
+/// A user's presence, across all their devices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Online,
+    Away,
+    Offline,
+}
+
+/// What travels on the bus: a persistent event after its commit, or an ephemeral notice.
+/// [`Envelope::topic`] says which nodes need it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Envelope {
+    /// A committed channel event, for the channel's readers.
+    Persistent { channel_id: String, seq: i64, event: Event },
+    /// Someone is typing in a channel, for its other members.
+    Typing { channel_id: String, user_id: String },
+    /// A user's presence changed, for the members of one of their workspaces.
+    Presence { workspace_id: String, user_id: String, status: Status },
+    /// A user read a channel up to `seq`, for their devices.
+    ChannelRead { user_id: String, channel_id: String, seq: i64 },
+    /// A user joined (`gained`) or lost a channel: their sockets start or stop following it.
+    Access { user_id: String, channel: Channel, gained: bool },
+    /// A public channel appeared, for the workspace's members who are not guests.
+    PublicChannel { workspace_id: String, channel: Channel },
+    /// A session ended: its sockets close.
+    SessionRevoked { user_id: String, session: String },
+    /// A user left or was removed from a workspace: their sockets stop following it.
+    WorkspaceLeft { user_id: String, workspace_id: String },
+}
+
+impl Envelope {
+    /// The bus topic: who subscribes to it is who may receive the envelope.
+    pub fn topic(&self) -> String {
+        match self {
+            Envelope::Persistent { channel_id, .. } | Envelope::Typing { channel_id, .. } => {
+                format!("ch:{channel_id}")
+            }
+            Envelope::Presence { workspace_id, .. } | Envelope::PublicChannel { workspace_id, .. } => {
+                format!("ws:{workspace_id}")
+            }
+            Envelope::ChannelRead { user_id, .. }
+            | Envelope::Access { user_id, .. }
+            | Envelope::SessionRevoked { user_id, .. }
+            | Envelope::WorkspaceLeft { user_id, .. } => format!("u:{user_id}"),
+        }
     }
 }
 
@@ -56,5 +114,21 @@ mod tests {
         assert_eq!(event.data(), serde_json::json!({"user_id": "u1"}));
         let tagged = serde_json::to_value(&event).unwrap_or_default();
         assert_eq!(tagged["type"], event.kind());
+        let back = Event::from_log(event.kind(), &event.data().to_string());
+        assert!(matches!(back, Some(Event::MemberJoined { user_id }) if user_id == "u1"));
+    }
+
+    #[test]
+    fn envelopes_round_trip_and_name_their_topic() {
+        let envelope = Envelope::Persistent {
+            channel_id: "c1".into(),
+            seq: 7,
+            event: Event::MessageDeleted { message_id: "m1".into() },
+        };
+        assert_eq!(envelope.topic(), "ch:c1");
+        let json = serde_json::to_string(&envelope).unwrap_or_default();
+        let back: Envelope = serde_json::from_str(&json)
+            .unwrap_or(Envelope::Typing { channel_id: String::new(), user_id: String::new() });
+        assert!(matches!(back, Envelope::Persistent { seq: 7, .. }), "{json}");
     }
 }

@@ -78,6 +78,6 @@ async fn login(State(state): State<AppState>, Json(body): Json<LoginBody>) -> Ap
 #[utoipa::path(post, path = "/auth/logout", tag = "auth",
     responses((status = 204), (status = "4XX", body = ErrorBody)))]
 async fn logout(State(state): State<AppState>, user: AuthUser) -> ApiResult<impl IntoResponse> {
-    auth::log_out(&state, &user.session).await?;
+    auth::log_out(&state, &user.user_id, &user.session).await?;
     Ok((StatusCode::NO_CONTENT, session_cookie(&state, "", 0)))
 }

@@ -65,6 +65,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(workspaces::router())
         .merge(channels::router())
         .merge(messages::router())
+        .merge(crate::gateway::router())
         .routes(routes!(openapi_json));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(ops::router()).nest("/api/v1", v1).split_for_parts()
 }

@@ -23,13 +23,21 @@ async fn healthz() -> axum::Json<Health> {
     axum::Json(Health { status: "ok" })
 }
 
-/// 200 when the database answers, else 503.
+/// 200 when the database (and Redis, when configured) answer and the server is not shutting
+/// down; 503 otherwise.
 #[utoipa::path(get, path = "/readyz", tag = "ops",
     responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
 async fn readyz(State(state): State<AppState>) -> ApiResult<axum::Json<Health>> {
-    if state.db.ping().await {
-        Ok(axum::Json(Health { status: "ready" }))
-    } else {
-        Err(ApiError::Unavailable("the database does not answer".into()))
+    if state.is_draining() {
+        return Err(ApiError::Unavailable("shutting down".into()));
     }
+    if !state.db.ping().await {
+        return Err(ApiError::Unavailable("the database does not answer".into()));
+    }
+    if let Some(redis) = state.bus.remote()
+        && !redis.ping().await
+    {
+        return Err(ApiError::Unavailable("Redis does not answer".into()));
+    }
+    Ok(axum::Json(Health { status: "ready" }))
 }

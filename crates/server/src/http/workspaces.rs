@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{AuthUser, Json};
+use crate::domain::event::Status;
 use crate::domain::models::{Invite, Member, Workspace};
 use crate::error::{ApiResult, ErrorBody};
 use crate::service::workspaces::{self, NewInvite};
@@ -17,6 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_workspace, list_workspaces))
         .routes(routes!(get_workspace))
         .routes(routes!(list_members))
+        .routes(routes!(presence))
         .routes(routes!(set_role, remove_member))
         .routes(routes!(create_invite))
         .routes(routes!(accept_invite))
@@ -40,6 +42,17 @@ pub struct WorkspacesAnswer {
 #[derive(Serialize, ToSchema)]
 pub struct MembersAnswer {
     members: Vec<Member>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PresenceEntry {
+    user_id: String,
+    status: Status,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PresenceAnswer {
+    presence: Vec<PresenceEntry>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -108,6 +121,22 @@ async fn list_members(
     Path(wid): Path<String>,
 ) -> ApiResult<axum::Json<MembersAnswer>> {
     Ok(axum::Json(MembersAnswer { members: workspaces::members(&state, &user.user_id, &wid).await? }))
+}
+
+/// Every member's presence, across all their devices and all nodes.
+#[utoipa::path(get, path = "/workspaces/{wid}/presence", tag = "workspaces", params(("wid" = String, Path)),
+    responses((status = 200, body = PresenceAnswer), (status = "4XX", body = ErrorBody)))]
+async fn presence(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(wid): Path<String>,
+) -> ApiResult<axum::Json<PresenceAnswer>> {
+    let presence = workspaces::presence(&state, &user.user_id, &wid)
+        .await?
+        .into_iter()
+        .map(|(user_id, status)| PresenceEntry { user_id, status })
+        .collect();
+    Ok(axum::Json(PresenceAnswer { presence }))
 }
 
 /// Changes a member's role (admins; only owners touch the owner role).

@@ -10,6 +10,7 @@ use tokio::sync::Semaphore;
 
 use crate::config::Registration;
 use crate::db::{self, users::UserRow};
+use crate::domain::event::Envelope;
 use crate::domain::models::User;
 use crate::domain::{new_id, now_ms, validate};
 use crate::error::{ApiError, ApiResult};
@@ -145,7 +146,7 @@ pub async fn sign_up(state: &AppState, input: SignUp) -> ApiResult<LoggedIn> {
         workspaces::redeem_invite(&mut tx, &row.id, code, now).await?;
     }
     db::sessions::insert(tx.c(), &hash, &row.id, now, now + SESSION_TTL_MS).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     tracing::info!(user_id = %row.id, is_admin = row.is_admin, "account created");
     Ok(LoggedIn { user: row.to_api(&row.id), token })
 }
@@ -164,14 +165,15 @@ pub async fn log_in(state: &AppState, email: &str, password: String) -> ApiResul
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     db::sessions::insert(tx.c(), &hash, &user.id, now, now + SESSION_TTL_MS).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok(LoggedIn { user: user.to_api(&user.id), token })
 }
 
-pub async fn log_out(state: &AppState, token_hash: &str) -> ApiResult<()> {
+pub async fn log_out(state: &AppState, user_id: &str, token_hash: &str) -> ApiResult<()> {
     let mut tx = state.db.begin().await?;
     db::sessions::delete(tx.c(), token_hash).await?;
-    tx.commit().await?;
+    tx.outbox.push(Envelope::SessionRevoked { user_id: user_id.into(), session: token_hash.into() });
+    state.commit(tx).await?;
     Ok(())
 }
 
@@ -187,7 +189,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<(String, S
     if session.expires_at - now < SESSION_EXTEND_BELOW_MS {
         let mut tx = state.db.begin().await?;
         db::sessions::extend(tx.c(), &hash, now + SESSION_TTL_MS).await?;
-        tx.commit().await?;
+        state.commit(tx).await?;
     }
     Ok((session.user_id, hash))
 }

@@ -5,7 +5,7 @@ use crate::db::{
     self, Tx,
     channels::{ChannelRow, NewChannel},
 };
-use crate::domain::event::Event;
+use crate::domain::event::{Envelope, Event};
 use crate::domain::models::{Channel, ChannelEvent, ChannelKind, User};
 use crate::domain::{new_id, now_ms, rfc3339, validate};
 use crate::error::{ApiError, ApiResult};
@@ -60,21 +60,30 @@ pub async fn insert_with_members(tx: &mut Tx, channel: &NewChannel<'_>, members:
 }
 
 /// Adds a member and records `channel.member_joined`; the joiner starts with everything read.
+/// Their sockets start following the channel before the join event is delivered.
 pub async fn add_member_in(tx: &mut Tx, channel_id: &str, user_id: &str, now: i64) -> ApiResult<bool> {
     if !db::channels::add_member(tx.c(), channel_id, user_id, 0, now).await? {
         return Ok(false);
     }
     let seq = log::record(tx, channel_id, &Event::MemberJoined { user_id: user_id.into() }, now).await?;
     db::channels::mark_read(tx.c(), channel_id, user_id, seq).await?;
+    let mut channel = load(tx.c(), "", channel_id).await?;
+    channel.is_member = true;
+    let access = Envelope::Access { user_id: user_id.into(), channel, gained: true };
+    let join_at = tx.outbox.len().saturating_sub(1);
+    tx.outbox.insert(join_at, access);
     Ok(true)
 }
 
-/// Removes a member and records `channel.member_left`; false when they were not one.
+/// Removes a member and records `channel.member_left`; false when they were not one. Their
+/// sockets get the leave event, then stop following the channel.
 pub async fn remove_member_in(tx: &mut Tx, channel_id: &str, user_id: &str, now: i64) -> ApiResult<bool> {
     if !db::channels::remove_member(tx.c(), channel_id, user_id).await? {
         return Ok(false);
     }
     log::record(tx, channel_id, &Event::MemberLeft { user_id: user_id.into() }, now).await?;
+    let channel = load(tx.c(), "", channel_id).await?;
+    tx.outbox.push(Envelope::Access { user_id: user_id.into(), channel, gained: false });
     Ok(true)
 }
 
@@ -121,7 +130,11 @@ pub async fn create(
     };
     insert_with_members(&mut tx, &channel, &[user_id.to_string()]).await?;
     let created = load(tx.c(), user_id, &id).await?;
-    tx.commit().await?;
+    if kind == "public" {
+        let channel = Channel { is_member: false, last_read_seq: 0, ..created.clone() };
+        tx.outbox.push(Envelope::PublicChannel { workspace_id: workspace_id.to_string(), channel });
+    }
+    state.commit(tx).await?;
     Ok(created)
 }
 
@@ -177,7 +190,7 @@ pub async fn open_dm(
         Err(e) => return Err(e),
     }
     let created = load(tx.c(), user_id, &id).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok((created, true))
 }
 
@@ -248,7 +261,7 @@ pub async fn update(
     shared.last_seq = seq;
     log::append(&mut tx, channel_id, seq, &Event::ChannelUpdated { channel: shared }, now).await?;
     let updated = load(tx.c(), user_id, channel_id).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok(updated)
 }
 
@@ -263,7 +276,7 @@ pub async fn join(state: &AppState, user_id: &str, channel_id: &str) -> ApiResul
     }
     add_member_in(&mut tx, channel_id, user_id, now_ms()).await?;
     let joined = load(tx.c(), user_id, channel_id).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok(joined)
 }
 
@@ -277,7 +290,7 @@ pub async fn leave(state: &AppState, user_id: &str, channel_id: &str) -> ApiResu
         return Err(ApiError::forbidden("a direct message cannot be left"));
     }
     remove_member_in(&mut tx, channel_id, user_id, now_ms()).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok(())
 }
 
@@ -312,7 +325,7 @@ pub async fn add_member(
         return Err(ApiError::conflict("already a member of the channel"));
     }
     let members = db::channels::members(tx.c(), channel_id).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok(members.iter().map(|u| u.to_api(user_id)).collect())
 }
 
@@ -327,7 +340,12 @@ pub async fn mark_read(state: &AppState, user_id: &str, channel_id: &str, seq: i
         return Err(ApiError::forbidden("join the channel to keep a read marker"));
     }
     let marker = db::channels::mark_read(tx.c(), channel_id, user_id, seq).await?.unwrap_or(0);
-    tx.commit().await?;
+    tx.outbox.push(Envelope::ChannelRead {
+        user_id: user_id.into(),
+        channel_id: channel_id.into(),
+        seq: marker,
+    });
+    state.commit(tx).await?;
     Ok(marker)
 }
 

@@ -1,7 +1,8 @@
-//! Recording persistent channel events in the channel's log, inside the caller's transaction.
+//! Recording persistent channel events in the channel's log, inside the caller's transaction;
+//! each is also put in the transaction's outbox, published on the bus once it commits.
 
 use crate::db::{self, Tx};
-use crate::domain::event::Event;
+use crate::domain::event::{Envelope, Event};
 use crate::error::ApiResult;
 
 /// Takes the channel's next seq; the caller writes its change with it, then calls [`append`].
@@ -12,6 +13,7 @@ pub async fn next_seq(tx: &mut Tx, channel_id: &str) -> ApiResult<i64> {
 pub async fn append(tx: &mut Tx, channel_id: &str, seq: i64, event: &Event, now: i64) -> ApiResult<()> {
     let data = event.data().to_string();
     db::events::append(tx.c(), channel_id, seq, event.kind(), &data, now).await?;
+    tx.outbox.push(Envelope::Persistent { channel_id: channel_id.to_string(), seq, event: event.clone() });
     Ok(())
 }
 

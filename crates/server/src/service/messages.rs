@@ -256,7 +256,7 @@ pub async fn edit(state: &AppState, user_id: &str, message_id: &str, content: St
     let message = to_api(updated, mentions);
     let event = Event::MessageUpdated { message: message.clone() };
     log::record(&mut tx, &message.channel_id, &event, now).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok(message)
 }
 
@@ -273,7 +273,7 @@ pub async fn delete(state: &AppState, user_id: &str, message_id: &str) -> ApiRes
     db::messages::tombstone(tx.c(), &row.id).await?;
     let event = Event::MessageDeleted { message_id: row.id.clone() };
     log::record(&mut tx, &row.channel_id, &event, now_ms()).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok(())
 }
 

@@ -10,11 +10,13 @@
 //! retried one by one, so one bad send never takes others down with it.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
+use crate::bus::Bus;
 use crate::db::{self, Db, Tx, messages::MessageRow};
-use crate::domain::event::Event;
+use crate::domain::event::{Envelope, Event};
 use crate::domain::models::Message;
 use crate::error::{ApiError, ApiResult};
 use crate::service::messages::to_api;
@@ -59,7 +61,7 @@ pub struct SendQueue {
 
 impl SendQueue {
     /// Starts the writer tasks; they end when the last `SendQueue` clone is dropped.
-    pub fn start(db: Db) -> SendQueue {
+    pub fn start(db: Db, bus: Arc<Bus>) -> SendQueue {
         let count = match db {
             Db::Sqlite { .. } => 1,
             Db::Postgres(_) => POSTGRES_SHARDS,
@@ -67,7 +69,7 @@ impl SendQueue {
         let shards = (0..count)
             .map(|_| {
                 let (tx, rx) = mpsc::channel(QUEUE_CAPACITY);
-                tokio::spawn(run_writer(db.clone(), rx));
+                tokio::spawn(run_writer(db.clone(), Arc::clone(&bus), rx));
                 tx
             })
             .collect();
@@ -86,11 +88,11 @@ impl SendQueue {
     }
 }
 
-async fn run_writer(db: Db, mut queue: mpsc::Receiver<Job>) {
+async fn run_writer(db: Db, bus: Arc<Bus>, mut queue: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let drafts: Vec<&Draft> = jobs.iter().map(|j| &j.draft).collect();
-        match write_batch(&db, &drafts).await {
+        match write_batch(&db, &bus, &drafts).await {
             Ok(outcomes) => {
                 for (job, outcome) in jobs.drain(..).zip(outcomes) {
                     let _ = job.reply.send(outcome.map_err(SendError::Api));
@@ -103,7 +105,7 @@ async fn run_writer(db: Db, mut queue: mpsc::Receiver<Job>) {
             }
             Err(_) => {
                 for job in jobs.drain(..) {
-                    let outcome = match write_batch(&db, &[&job.draft]).await {
+                    let outcome = match write_batch(&db, &bus, &[&job.draft]).await {
                         Ok(mut one) => {
                             one.pop().unwrap_or(Err(ApiError::NotFound("message"))).map_err(SendError::Api)
                         }
@@ -119,7 +121,7 @@ async fn run_writer(db: Db, mut queue: mpsc::Receiver<Job>) {
 /// Writes the drafts in one transaction with a constant number of statements per channel. The
 /// outer error aborts the whole batch; the inner ones are refusals found before anything of that
 /// send was written, which the other sends do not share.
-async fn write_batch(db: &Db, drafts: &[&Draft]) -> Result<Vec<ApiResult<Message>>, SendError> {
+async fn write_batch(db: &Db, bus: &Bus, drafts: &[&Draft]) -> Result<Vec<ApiResult<Message>>, SendError> {
     let mut outcomes: Vec<Option<ApiResult<Message>>> = drafts.iter().map(|_| None).collect();
     // Channels in id order, so that batches on several nodes lock channel rows in one order.
     let mut channels: Vec<&str> = drafts.iter().map(|d| d.row.channel_id.as_str()).collect();
@@ -127,6 +129,7 @@ async fn write_batch(db: &Db, drafts: &[&Draft]) -> Result<Vec<ApiResult<Message
     channels.dedup();
     let mut written: Vec<(MessageRow, usize)> = Vec::with_capacity(drafts.len());
     let mut events = Vec::with_capacity(drafts.len());
+    let mut published = Vec::with_capacity(drafts.len());
     let mut tx = db.begin().await.map_err(ApiError::from)?;
     for channel_id in channels {
         let accepted = accept(&mut tx, channel_id, drafts, &mut outcomes).await?;
@@ -157,6 +160,7 @@ async fn write_batch(db: &Db, drafts: &[&Draft]) -> Result<Vec<ApiResult<Message
                 event.data().to_string(),
                 row.created_at,
             ));
+            published.push(Envelope::Persistent { channel_id: row.channel_id.clone(), seq: row.seq, event });
             written.push((row, i));
             outcomes[i] = Some(Ok(message));
         }
@@ -174,6 +178,7 @@ async fn write_batch(db: &Db, drafts: &[&Draft]) -> Result<Vec<ApiResult<Message
     db::messages::insert_mentions(tx.c(), &mentions).await.map_err(ApiError::from)?;
     db::events::append_many(tx.c(), &events).await.map_err(ApiError::from)?;
     tx.commit().await.map_err(ApiError::from)?;
+    bus.publish_all(published);
     let missing = || Err(ApiError::Internal(anyhow::anyhow!("a queued send got no outcome")));
     Ok(outcomes.into_iter().map(|o| o.unwrap_or_else(missing)).collect())
 }

@@ -29,7 +29,7 @@ pub async fn update_me(
     }
     let key = validate::mention_key(&user.name);
     db::users::update_profile(tx.c(), user_id, &user.name, &key, &user.status_text).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok(user.to_api(user_id))
 }
 

@@ -3,6 +3,7 @@
 use rand::RngCore;
 
 use crate::db::{self, Tx, channels::NewChannel};
+use crate::domain::event::{Envelope, Status};
 use crate::domain::models::{Invite, Member, Workspace};
 use crate::domain::roles::Role;
 use crate::domain::{new_id, now_ms, rfc3339, validate};
@@ -46,7 +47,7 @@ pub async fn create(state: &AppState, user_id: &str, name: &str) -> ApiResult<Wo
         now,
     };
     channels::insert_with_members(&mut tx, &general, &[user_id.to_string()]).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     tracing::info!(workspace_id = %id, user_id, "workspace created");
     Ok(Workspace { id, name, role: Role::Owner, created_at: rfc3339(now) })
 }
@@ -75,6 +76,21 @@ pub async fn members(state: &AppState, user_id: &str, workspace_id: &str) -> Api
             })
         })
         .collect()
+}
+
+/// Every member's presence: online, away or offline.
+pub async fn presence(
+    state: &AppState,
+    user_id: &str,
+    workspace_id: &str,
+) -> ApiResult<Vec<(String, Status)>> {
+    let ids: Vec<String> = {
+        let mut rd = state.db.read().await?;
+        access::workspace_role(rd.c(), user_id, workspace_id).await?;
+        db::workspaces::members(rd.c(), workspace_id).await?.into_iter().map(|m| m.user.id).collect()
+    };
+    let statuses = state.presence.status_of(&ids).await;
+    Ok(ids.into_iter().zip(statuses).collect())
 }
 
 /// Changes a member's role. Admins manage members and admins; only owners touch owners; the last
@@ -107,7 +123,7 @@ pub async fn set_role(
     }
     db::workspaces::set_role(tx.c(), workspace_id, target, new_role.as_str()).await?;
     let user = db::users::by_id(tx.c(), target).await?.ok_or(ApiError::NotFound("member"))?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok(Member { user: user.to_api(caller), role: new_role })
 }
 
@@ -139,7 +155,8 @@ pub async fn remove_member(
         channels::remove_member_in(&mut tx, &channel_id, target, now).await?;
     }
     db::workspaces::remove_member(tx.c(), workspace_id, target).await?;
-    tx.commit().await?;
+    tx.outbox.push(Envelope::WorkspaceLeft { user_id: target.into(), workspace_id: workspace_id.into() });
+    state.commit(tx).await?;
     tracing::info!(workspace_id, user_id = target, by = caller, "member removed");
     Ok(())
 }
@@ -184,7 +201,7 @@ pub async fn create_invite(
         uses: 0,
     };
     db::invites::insert(tx.c(), &row, caller, now).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     Ok(Invite {
         code: row.code,
         workspace_id: row.workspace_id,
@@ -199,7 +216,7 @@ pub async fn accept_invite(state: &AppState, user_id: &str, code: &str) -> ApiRe
     let mut tx = state.db.begin().await?;
     let workspace_id = redeem_invite(&mut tx, user_id, code, now_ms()).await?;
     let row = db::workspaces::get_for_user(tx.c(), &workspace_id, user_id).await?;
-    tx.commit().await?;
+    state.commit(tx).await?;
     to_api(row.ok_or(ApiError::NotFound("workspace"))?)
 }
 

@@ -56,6 +56,14 @@ pub const ROUTES: &[Route] = &[
         [401, 404, 200, 200, 200],
     ),
     r(
+        "GET /api/v1/workspaces/{wid}/presence",
+        "/api/v1/workspaces/{wid}/presence",
+        None,
+        [401, 404, 200, 200, 200],
+    ),
+    // A plain GET is no WebSocket handshake: authenticated callers get 400 (401 comes first).
+    r("GET /api/v1/ws", "/api/v1/ws", None, [401, 400, 400, 400, 400]),
+    r(
         "PATCH /api/v1/workspaces/{wid}/members/{uid}",
         "/api/v1/workspaces/{wid}/members/{target}",
         Some(r#"{"role": "member"}"#),

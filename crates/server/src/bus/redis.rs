@@ -1,0 +1,160 @@
+//! The Redis bus: one publishing connection and one subscribing connection per node, whatever
+//! the number of sockets. The subscriber reconnects on its own with backoff, subscribes again to
+//! every topic it had, and tells the hub to make clients resync, since envelopes published while
+//! it was away are lost (the event log still has every persistent one).
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use redis::aio::ConnectionManager;
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+
+use super::{Inbound, TopicControl, TopicOp};
+use crate::domain::event::Envelope;
+
+/// Envelopes waiting to be published; past this they are dropped (and repaired from the log).
+pub const PUBLISH_QUEUE: usize = 65_536;
+/// Prefix of every topic and key OComms uses in Redis, so a Redis can be shared.
+pub const PREFIX: &str = "ocomms:";
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    /// The publishing node, which delivered the envelope itself and skips it here.
+    node: String,
+    envelope: Envelope,
+}
+
+pub struct RedisBus {
+    node_id: String,
+    outgoing: mpsc::Sender<(String, String)>,
+    /// Commands (presence, readiness) share this auto-reconnecting connection.
+    pub conn: ConnectionManager,
+}
+
+impl RedisBus {
+    /// Connects to Redis (failing if it does not answer now) and starts the publisher and the
+    /// subscriber. Returns the bus, the hub's topic handle, and what arrives for the hub.
+    pub async fn connect(
+        url: &str,
+        node_id: &str,
+    ) -> anyhow::Result<(RedisBus, TopicControl, mpsc::Receiver<Inbound>)> {
+        let client = redis::Client::open(url)?;
+        let conn = client.get_connection_manager().await?;
+        let (outgoing, queue) = mpsc::channel(PUBLISH_QUEUE);
+        tokio::spawn(publisher(conn.clone(), queue));
+        let (topics, ops) = TopicControl::new();
+        let (inbound_tx, inbound) = mpsc::channel(PUBLISH_QUEUE);
+        tokio::spawn(subscriber(client, ops, inbound_tx, node_id.to_string()));
+        Ok((RedisBus { node_id: node_id.to_string(), outgoing, conn }, topics, inbound))
+    }
+
+    pub fn publish(&self, envelope: &Envelope) {
+        let topic = format!("{PREFIX}{}", envelope.topic());
+        let wire = Wire { node: self.node_id.clone(), envelope: envelope.clone() };
+        let Ok(payload) = serde_json::to_string(&wire) else { return };
+        if self.outgoing.try_send((topic, payload)).is_err() {
+            tracing::warn!("bus publish queue full: an envelope was dropped (clients repair from the log)");
+        }
+    }
+
+    pub async fn ping(&self) -> bool {
+        let mut conn = self.conn.clone();
+        redis::cmd("PING").query_async::<String>(&mut conn).await.is_ok()
+    }
+}
+
+async fn publisher(mut conn: ConnectionManager, mut queue: mpsc::Receiver<(String, String)>) {
+    let mut failing = false;
+    while let Some((topic, payload)) = queue.recv().await {
+        let result = redis::cmd("PUBLISH").arg(&topic).arg(&payload).query_async::<i64>(&mut conn).await;
+        match result {
+            Ok(_) if failing => {
+                failing = false;
+                tracing::info!("publishing to Redis again");
+            }
+            Ok(_) => {}
+            Err(e) if !failing => {
+                failing = true;
+                tracing::warn!(error = %e, "cannot publish to Redis; envelopes are dropped until it is back");
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+async fn subscriber(
+    client: redis::Client,
+    mut ops: mpsc::UnboundedReceiver<TopicOp>,
+    inbound: mpsc::Sender<Inbound>,
+    node_id: String,
+) {
+    let mut topics: HashSet<String> = HashSet::new();
+    let mut backoff = Duration::from_millis(100);
+    let mut connected_before = false;
+    loop {
+        match client.get_async_pubsub().await {
+            Ok(pubsub) => {
+                let (mut sink, mut stream) = pubsub.split();
+                let mut healthy = true;
+                for topic in &topics {
+                    if sink.subscribe(format!("{PREFIX}{topic}")).await.is_err() {
+                        healthy = false;
+                        break;
+                    }
+                }
+                if healthy {
+                    backoff = Duration::from_millis(100);
+                    if connected_before {
+                        tracing::info!(topics = topics.len(), "Redis subscription restored");
+                        let _ = inbound.send(Inbound::Resync).await;
+                    }
+                    connected_before = true;
+                }
+                while healthy {
+                    tokio::select! {
+                        op = ops.recv() => {
+                            let result = match op {
+                                Some(TopicOp::Subscribe(topic)) => {
+                                    let key = format!("{PREFIX}{topic}");
+                                    if topics.insert(topic) { sink.subscribe(key).await } else { Ok(()) }
+                                }
+                                Some(TopicOp::Unsubscribe(topic)) => {
+                                    let key = format!("{PREFIX}{topic}");
+                                    if topics.remove(&topic) { sink.unsubscribe(key).await } else { Ok(()) }
+                                }
+                                None => return,
+                            };
+                            healthy = result.is_ok();
+                        }
+                        message = stream.next() => match message {
+                            Some(message) => {
+                                let Ok(wire) = serde_json::from_slice::<Wire>(message.get_payload_bytes()) else {
+                                    tracing::warn!("undecodable envelope on the bus");
+                                    continue;
+                                };
+                                if wire.node != node_id {
+                                    let _ = inbound.send(Inbound::Envelope(Box::new(wire.envelope))).await;
+                                }
+                            }
+                            None => healthy = false,
+                        },
+                    }
+                }
+                tracing::warn!("lost the Redis subscription; reconnecting");
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot subscribe to Redis; retrying"),
+        }
+        // Topic changes made while away are applied on reconnect.
+        while let Ok(op) = ops.try_recv() {
+            match op {
+                TopicOp::Subscribe(topic) => topics.insert(topic),
+                TopicOp::Unsubscribe(topic) => topics.remove(&topic),
+            };
+        }
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}

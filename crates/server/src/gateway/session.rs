@@ -1,0 +1,193 @@
+//! One WebSocket: `hello`, then frames from the hub out and client frames in, until the client
+//! leaves, falls silent, misbehaves, is kicked by the hub, or the server shuts down.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use futures_util::{SinkExt, StreamExt};
+use serde::Deserialize;
+use serde_json::json;
+use tokio::time::{Instant, sleep_until, timeout};
+
+use super::hub::Registration;
+use crate::domain::event::{Envelope, Status};
+use crate::state::AppState;
+
+/// Inbound frames a socket may send per second on average, and in a burst.
+pub const RATE_PER_S: f64 = 10.0;
+pub const RATE_BURST: f64 = 30.0;
+/// Typing frames for one channel closer together than this are not relayed again.
+pub const TYPING_THROTTLE: Duration = Duration::from_secs(2);
+/// How long a closing handshake may take before the connection is dropped.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub const CLOSE_GOING_AWAY: u16 = 1001;
+pub const CLOSE_UNSUPPORTED: u16 = 1003;
+pub const CLOSE_POLICY: u16 = 1008;
+pub const CLOSE_TOO_BIG: u16 = 1009;
+pub const CLOSE_SILENT: u16 = 4000;
+
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum ClientFrame {
+    Ping,
+    Typing { channel_id: String },
+    Presence { status: ClientStatus },
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+enum ClientStatus {
+    Active,
+    Away,
+}
+
+/// Who is on the other end.
+pub struct Peer {
+    pub user_id: String,
+    pub session_id: String,
+}
+
+/// A token bucket: RATE_BURST frames at once, RATE_PER_S on average.
+struct RateLimit {
+    tokens: f64,
+    at: Instant,
+}
+
+impl RateLimit {
+    fn allow(&mut self) -> bool {
+        let now = Instant::now();
+        self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * RATE_PER_S).min(RATE_BURST);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+pub async fn run(socket: WebSocket, state: AppState, peer: Peer, registration: Registration) {
+    let Registration { id, mut frames, kick, close } = registration;
+    let (mut sink, mut stream) = socket.split();
+    let heartbeat = state.config.serve.heartbeat();
+    let hub = Arc::clone(&state.hub);
+    announce(&state, &peer.user_id, id, Some(Status::Online)).await;
+
+    let hello = json!({"type": "hello", "user_id": peer.user_id, "session_id": peer.session_id,
+                       "heartbeat_s": heartbeat.as_secs()});
+    let mut outcome: Option<(u16, &'static str)> = None;
+    if sink.send(Message::Text(Utf8Bytes::from(hello.to_string()))).await.is_err() {
+        outcome = Some((CLOSE_GOING_AWAY, "gone"));
+    }
+    let mut deadline = Instant::now() + heartbeat * 2;
+    let mut rate = RateLimit { tokens: RATE_BURST, at: Instant::now() };
+    let mut typed: HashMap<String, Instant> = HashMap::new();
+    let shutdown = state.shutdown.clone();
+
+    while outcome.is_none() {
+        tokio::select! {
+            biased;
+            _ = kick.cancelled() => outcome = close.get().copied().or(Some((CLOSE_GOING_AWAY, "closed"))),
+            _ = shutdown.cancelled() => outcome = Some((CLOSE_GOING_AWAY, "server restarting: reconnect")),
+            frame = frames.recv() => match frame {
+                Some(frame) => tokio::select! {
+                    sent = sink.send(Message::Text(frame)) => if sent.is_err() { break },
+                    _ = kick.cancelled() => outcome = close.get().copied(),
+                },
+                None => break,
+            },
+            inbound = stream.next() => match inbound {
+                Some(Ok(Message::Text(text))) => {
+                    deadline = Instant::now() + heartbeat * 2;
+                    if !rate.allow() {
+                        outcome = Some((CLOSE_POLICY, "too many frames"));
+                    } else if let Some(reply) = handle(&state, &peer, id, &text, &mut typed).await
+                        && sink.send(Message::Text(Utf8Bytes::from(reply))).await.is_err()
+                    {
+                        break;
+                    }
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => deadline = Instant::now() + heartbeat * 2,
+                Some(Ok(Message::Binary(_))) => outcome = Some((CLOSE_UNSUPPORTED, "frames are JSON text")),
+                Some(Ok(Message::Close(_))) | None => break,
+                // The codec refuses frames and messages over the limit before buffering them.
+                Some(Err(e)) if e.to_string().contains("Space limit exceeded") => {
+                    outcome = Some((CLOSE_TOO_BIG, "frame over 64 KiB"));
+                }
+                Some(Err(_)) => break,
+            },
+            _ = sleep_until(deadline) => outcome = Some((CLOSE_SILENT, "silent for two heartbeats")),
+        }
+    }
+    hub.unregister(id);
+    announce(&state, &peer.user_id, id, None).await;
+    if let Some((code, reason)) = outcome {
+        let frame = CloseFrame { code, reason: Utf8Bytes::from_static(reason) };
+        let _ = timeout(CLOSE_TIMEOUT, sink.send(Message::Close(Some(frame)))).await;
+    }
+}
+
+/// Answers one client frame; Some is a reply for this socket only.
+async fn handle(
+    state: &AppState,
+    peer: &Peer,
+    id: u64,
+    text: &str,
+    typed: &mut HashMap<String, Instant>,
+) -> Option<String> {
+    let frame = match serde_json::from_str::<ClientFrame>(text) {
+        Ok(frame) => frame,
+        Err(e) => {
+            return Some(json!({"type": "error", "code": "invalid", "message": e.to_string()}).to_string());
+        }
+    };
+    match frame {
+        ClientFrame::Ping => Some(json!({"type": "pong"}).to_string()),
+        ClientFrame::Typing { channel_id } => {
+            if !state.hub.follows(id, &channel_id) {
+                return Some(
+                    json!({"type": "error", "code": "not_found", "message": "no such channel"}).to_string(),
+                );
+            }
+            let now = Instant::now();
+            if typed.get(&channel_id).is_some_and(|at| now.duration_since(*at) < TYPING_THROTTLE) {
+                return None;
+            }
+            if typed.len() > 64 {
+                typed.retain(|_, at| now.duration_since(*at) < TYPING_THROTTLE);
+            }
+            typed.insert(channel_id.clone(), now);
+            state.bus.publish(Envelope::Typing { channel_id, user_id: peer.user_id.clone() });
+            None
+        }
+        ClientFrame::Presence { status } => {
+            let status = match status {
+                ClientStatus::Active => Status::Online,
+                ClientStatus::Away => Status::Away,
+            };
+            announce(state, &peer.user_id, id, Some(status)).await;
+            None
+        }
+    }
+}
+
+/// Records a socket's presence and tells the user's workspaces when their status changes.
+async fn announce(state: &AppState, user_id: &str, socket: u64, status: Option<Status>) {
+    if let Some(changed) = state.presence.set(user_id, socket, status).await {
+        let workspaces = match status {
+            Some(_) => state.hub.workspaces_of(socket),
+            None => super::workspaces_of(state, user_id).await,
+        };
+        for workspace_id in workspaces {
+            state.bus.publish(Envelope::Presence {
+                workspace_id,
+                user_id: user_id.to_string(),
+                status: changed,
+            });
+        }
+    }
+}
