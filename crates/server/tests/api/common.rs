@@ -143,6 +143,11 @@ impl TestServer {
         server
     }
 
+    /// Starts the server's shutdown, as SIGTERM would.
+    pub fn begin_shutdown(&self) {
+        self.shutdown.cancel();
+    }
+
     async fn wait_ready(&self) {
         let http = reqwest::Client::new();
         for _ in 0..200 {
@@ -295,4 +300,140 @@ pub fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code
     assert_eq!(status, expected, "body: {body}");
     assert_eq!(body["error"]["code"], code, "body: {body}");
     assert!(body["error"]["message"].is_string(), "body: {body}");
+}
+
+/// A WebSocket client for tests: every wait has a timeout.
+pub struct Ws {
+    stream: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+/// How long a test waits for a frame it expects.
+pub const FRAME_WAIT: Duration = Duration::from_secs(10);
+
+impl Client {
+    /// Opens the gateway with this client's token and reads `hello`.
+    pub async fn ws(&self) -> Ws {
+        let mut ws = self.ws_raw().await.unwrap_or_else(|status| panic!("upgrade refused: {status}"));
+        let hello = ws.expect("hello").await;
+        assert_eq!(hello["user_id"], self.user_id.as_str());
+        ws
+    }
+
+    /// Opens the gateway; Err carries the HTTP status of a refused upgrade.
+    pub async fn ws_raw(&self) -> Result<Ws, u16> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let url = format!("{}/api/v1/ws", self.base.replace("http://", "ws://"));
+        let mut request = url.into_client_request().expect("request");
+        if let Some(token) = &self.token {
+            request.headers_mut().insert("authorization", format!("Bearer {token}").parse().expect("header"));
+        }
+        match tokio_tungstenite::connect_async(request).await {
+            Ok((stream, _)) => Ok(Ws { stream }),
+            Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => Err(resp.status().as_u16()),
+            Err(e) => panic!("websocket: {e}"),
+        }
+    }
+}
+
+/// What reading a socket gave.
+#[derive(Debug)]
+pub enum Read {
+    Frame(Value),
+    Closed(Option<u16>),
+    Nothing,
+}
+
+impl Ws {
+    pub async fn send(&mut self, value: Value) {
+        use futures::SinkExt;
+        self.stream.send(tokio_tungstenite::tungstenite::Message::text(value.to_string())).await.expect("ws send");
+    }
+
+    pub async fn send_raw(&mut self, message: tokio_tungstenite::tungstenite::Message) {
+        use futures::SinkExt;
+        let _ = self.stream.send(message).await;
+    }
+
+    /// The next JSON frame, a close, or nothing within `wait`.
+    pub async fn read(&mut self, wait: Duration) -> Read {
+        use futures::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.stream.next()).await {
+                Err(_) => return Read::Nothing,
+                Ok(Some(Ok(Message::Text(text)))) => return Read::Frame(serde_json::from_str(&text).expect("json frame")),
+                Ok(Some(Ok(Message::Close(frame)))) => return Read::Closed(frame.map(|f| u16::from(f.code))),
+                Ok(Some(Ok(_))) => continue,
+                Ok(Some(Err(_)) | None) => return Read::Closed(None),
+            }
+        }
+    }
+
+    /// Waits for the next frame of `kind`, skipping presence and typing noise of other types.
+    pub async fn expect(&mut self, kind: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + FRAME_WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.read(left).await {
+                Read::Frame(frame) if frame["type"] == kind => return frame,
+                Read::Frame(frame) if frame["type"] == "presence" || frame["type"] == "typing" => continue,
+                Read::Frame(frame) => panic!("expected {kind}, got {frame}"),
+                other => panic!("expected {kind}, got {other:?}"),
+            }
+        }
+    }
+
+    /// Asserts that no frame but the `allowed` types arrives within `wait`.
+    pub async fn expect_quiet(&mut self, wait: Duration, allowed: &[&str]) {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.read(left).await {
+                Read::Nothing => return,
+                Read::Frame(frame) if allowed.iter().any(|a| frame["type"] == *a) => continue,
+                other => panic!("expected nothing, got {other:?}"),
+            }
+        }
+    }
+
+    /// Waits for the server to close the socket and returns the close code.
+    pub async fn expect_close(&mut self, wait: Duration) -> Option<u16> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.read(left).await {
+                Read::Closed(code) => return code,
+                Read::Frame(_) => continue,
+                Read::Nothing => panic!("socket still open after {wait:?}"),
+            }
+        }
+    }
+}
+
+impl Ws {
+    /// The next frame of any type.
+    pub async fn expect_any(&mut self) -> Value {
+        match self.read(FRAME_WAIT).await {
+            Read::Frame(frame) => frame,
+            other => panic!("expected a frame, got {other:?}"),
+        }
+    }
+}
+
+impl Ws {
+    /// Waits for the next frame of `kind`, skipping frames of every other type, and keeps the
+    /// socket alive with pings meanwhile (for servers on a short heartbeat).
+    pub async fn until(&mut self, kind: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + FRAME_WAIT;
+        while tokio::time::Instant::now() < deadline {
+            match self.read(Duration::from_millis(300)).await {
+                Read::Frame(frame) if frame["type"] == kind => return frame,
+                Read::Frame(_) => {}
+                Read::Nothing => self.send(serde_json::json!({"type": "ping"})).await,
+                Read::Closed(code) => panic!("closed ({code:?}) while waiting for {kind}"),
+            }
+        }
+        panic!("no {kind} within {FRAME_WAIT:?}");
+    }
 }

@@ -11,6 +11,7 @@ mod bad_input;
 mod channels;
 mod concurrency;
 mod fixture;
+mod gateway;
 mod messages;
 mod openapi;
 mod routes;
