@@ -95,7 +95,10 @@ pub async fn run(socket: WebSocket, state: AppState, peer: Peer, registration: R
             _ = shutdown.cancelled() => outcome = Some((CLOSE_GOING_AWAY, "server restarting: reconnect")),
             frame = frames.recv() => match frame {
                 Some(frame) => tokio::select! {
-                    sent = sink.send(Message::Text(frame)) => if sent.is_err() { break },
+                    sent = sink.send(Message::Text(frame)) => if let Err(e) = sent {
+                        tracing::debug!(socket = id, error = %e, "socket write failed");
+                        break;
+                    },
                     _ = kick.cancelled() => outcome = close.get().copied(),
                 },
                 None => break,
@@ -113,16 +116,23 @@ pub async fn run(socket: WebSocket, state: AppState, peer: Peer, registration: R
                 }
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => deadline = Instant::now() + heartbeat * 2,
                 Some(Ok(Message::Binary(_))) => outcome = Some((CLOSE_UNSUPPORTED, "frames are JSON text")),
-                Some(Ok(Message::Close(_))) | None => break,
+                Some(Ok(Message::Close(_))) | None => {
+                    tracing::debug!(socket = id, "client closed");
+                    break;
+                }
                 // The codec refuses frames and messages over the limit before buffering them.
                 Some(Err(e)) if e.to_string().contains("Space limit exceeded") => {
                     outcome = Some((CLOSE_TOO_BIG, "frame over 64 KiB"));
                 }
-                Some(Err(_)) => break,
+                Some(Err(e)) => {
+                    tracing::debug!(socket = id, error = %e, "socket read failed");
+                    break;
+                }
             },
             _ = sleep_until(deadline) => outcome = Some((CLOSE_SILENT, "silent for two heartbeats")),
         }
     }
+    tracing::debug!(socket = id, user_id = %peer.user_id, ?outcome, "socket ends");
     hub.unregister(id);
     announce(&state, &peer.user_id, id, None).await;
     if let Some((code, reason)) = outcome {

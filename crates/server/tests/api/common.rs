@@ -113,7 +113,6 @@ impl TestServer {
 
     /// Starts a server with extra `serve` flags.
     pub async fn start_with(backend: Backend, extra: &[&str]) -> TestServer {
-        let data_dir = tempfile::tempdir().expect("temp dir");
         let database_url = match backend {
             Backend::Sqlite => None,
             Backend::Postgres => {
@@ -121,6 +120,21 @@ impl TestServer {
                 Some(fresh_postgres_database(&base).await)
             }
         };
+        Self::start_on(backend, database_url, extra).await
+    }
+
+    /// A fresh PostgreSQL database for several nodes to share.
+    pub async fn shared_postgres() -> Option<String> {
+        Some(fresh_postgres_database(&postgres_url()?).await)
+    }
+
+    /// Starts a server on a given database (None: a fresh SQLite one).
+    pub async fn start_on(backend: Backend, database_url: Option<String>, extra: &[&str]) -> TestServer {
+        // OCOMMS_TEST_LOG=debug shows the servers' logs with the test's output.
+        if let Ok(filter) = std::env::var("OCOMMS_TEST_LOG") {
+            let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
+        }
+        let data_dir = tempfile::tempdir().expect("temp dir");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let mut args: Vec<String> = vec!["ocomms".into(), "serve".into()];
@@ -346,7 +360,10 @@ pub enum Read {
 impl Ws {
     pub async fn send(&mut self, value: Value) {
         use futures::SinkExt;
-        self.stream.send(tokio_tungstenite::tungstenite::Message::text(value.to_string())).await.expect("ws send");
+        self.stream
+            .send(tokio_tungstenite::tungstenite::Message::text(value.to_string()))
+            .await
+            .expect("ws send");
     }
 
     pub async fn send_raw(&mut self, message: tokio_tungstenite::tungstenite::Message) {
@@ -362,7 +379,9 @@ impl Ws {
         loop {
             match tokio::time::timeout_at(deadline, self.stream.next()).await {
                 Err(_) => return Read::Nothing,
-                Ok(Some(Ok(Message::Text(text)))) => return Read::Frame(serde_json::from_str(&text).expect("json frame")),
+                Ok(Some(Ok(Message::Text(text)))) => {
+                    return Read::Frame(serde_json::from_str(&text).expect("json frame"));
+                }
                 Ok(Some(Ok(Message::Close(frame)))) => return Read::Closed(frame.map(|f| u16::from(f.code))),
                 Ok(Some(Ok(_))) => continue,
                 Ok(Some(Err(_)) | None) => return Read::Closed(None),

@@ -13,6 +13,7 @@ mod concurrency;
 mod fixture;
 mod gateway;
 mod messages;
+mod multinode;
 mod openapi;
 mod routes;
 mod workspaces;

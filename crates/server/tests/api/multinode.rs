@@ -1,0 +1,314 @@
+//! Several `ocomms serve` nodes on one PostgreSQL database and one Redis: events, typing and
+//! presence cross nodes; a client reconnecting at random loses and duplicates nothing; a Redis
+//! restart heals on its own. Each test runs its own `redis-server`, so it can restart it freely.
+
+use std::collections::{BTreeSet, HashSet};
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::{Backend, Client, Read, TestServer};
+
+/// A private `redis-server` on a free port, killed when dropped.
+struct TestRedis {
+    child: Option<std::process::Child>,
+    port: u16,
+}
+
+impl TestRedis {
+    async fn start() -> TestRedis {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut redis = TestRedis { child: None, port };
+        redis.launch().await;
+        redis
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    async fn launch(&mut self) {
+        let child = std::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &self.port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server must be installed for the multi-node tests (apt-get install redis-server)");
+        self.child = Some(child);
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("redis-server did not start");
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for TestRedis {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Two nodes on one fresh PostgreSQL database and one Redis; None when PostgreSQL is not
+/// configured (outside CI).
+async fn two_nodes(redis: &TestRedis, extra: &[&str]) -> Option<(TestServer, TestServer)> {
+    let database = TestServer::shared_postgres().await?;
+    let url = redis.url();
+    let mut args = vec!["--redis-url", url.as_str()];
+    args.extend_from_slice(extra);
+    let a = TestServer::start_on(Backend::Postgres, Some(database.clone()), &args).await;
+    let b = TestServer::start_on(Backend::Postgres, Some(database), &args).await;
+    Some((a, b))
+}
+
+/// The same user's credentials, talking to another node.
+fn on(node: &TestServer, client: &Client) -> Client {
+    Client { base: node.base.clone(), ..client.clone() }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_typing_presence_and_access_cross_nodes() {
+    let redis = TestRedis::start().await;
+    let Some((a, b)) = two_nodes(&redis, &[]).await else { return };
+    let ana = a.signup("Ana").await;
+    let ben_a = a.signup("Ben").await;
+    let ben = on(&b, &ben_a);
+    let wid = ana.create_workspace("Acme").await;
+    ana.invite(&wid, &ben_a).await;
+    let plans = ana.create_channel(&wid, "plans", "private").await;
+    ana.ok(Method::POST, &format!("/api/v1/channels/{plans}/members"), Some(json!({"user_id": ben.user_id})))
+        .await;
+
+    let mut ana_ws = ana.ws().await; // on node A
+    let mut ben_ws = ben.ws().await; // on node B
+    let online = loop {
+        let frame = ana_ws.until("presence").await;
+        if frame["user_id"] == ben.user_id.as_str() {
+            break frame;
+        }
+    };
+    assert_eq!(online["status"], "online", "presence crosses nodes");
+    let (_, body) = ana.get(&format!("/api/v1/workspaces/{wid}/presence")).await;
+    assert!(
+        body["presence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["user_id"] == ben.user_id.as_str() && p["status"] == "online")
+    );
+
+    // Posted through node A, delivered on node B; and the other way round.
+    let sent = ana.send(&plans, "across the cluster").await;
+    let frame = ben_ws.until("message.created").await;
+    assert_eq!(frame["message"]["id"], sent["id"]);
+    assert_eq!(frame["seq"], sent["seq"]);
+    ben.send(&plans, "right back").await;
+    while ana_ws.until("message.created").await["message"]["content"] != "right back" {}
+    ben_ws.send(json!({"type": "typing", "channel_id": plans})).await;
+    assert_eq!(ana_ws.until("typing").await["user_id"], ben.user_id.as_str());
+
+    // Ben leaves through node A: his socket on node B stops at his leaving.
+    ben_a.ok(Method::POST, &format!("/api/v1/channels/{plans}/leave"), None).await;
+    ben_ws.until("channel.member_left").await;
+    ana.send(&plans, "not for Ben").await;
+    ben_ws.expect_quiet(Duration::from_millis(700), &["presence", "channel.removed", "typing"]).await;
+
+    // Logging out on node A closes the session's socket on node B.
+    ben_a.post("/api/v1/auth/logout", json!({})).await;
+    assert_eq!(ben_ws.expect_close(Duration::from_secs(5)).await, Some(4001));
+}
+
+/// A reader that follows the protocol's catch-up algorithm: on connect and on every gap, fetch
+/// the log after the last applied seq; apply each seq once.
+struct Reader {
+    client: Client,
+    channel: String,
+    applied: Vec<i64>,
+    messages: HashSet<String>,
+}
+
+impl Reader {
+    fn apply(&mut self, seq: i64, event: &Value) {
+        let last = self.applied.last().copied().unwrap_or(0);
+        if seq <= last {
+            return; // already have it
+        }
+        assert_eq!(seq, last + 1, "applied out of order");
+        self.applied.push(seq);
+        if event["type"] == "message.created" {
+            let id = event["message"]["id"].as_str().or(event["data"]["message"]["id"].as_str()).unwrap();
+            assert!(self.messages.insert(id.to_string()), "message {id} applied twice");
+        }
+    }
+
+    async fn catch_up(&mut self) {
+        loop {
+            let after = self.applied.last().copied().unwrap_or(0);
+            let page = self.client.events(&self.channel, after).await;
+            let events = page["events"].as_array().unwrap().clone();
+            if events.is_empty() {
+                return;
+            }
+            for e in events {
+                self.apply(e["seq"].as_i64().unwrap(), &e);
+            }
+        }
+    }
+
+    async fn on_frame(&mut self, frame: Value) {
+        if frame["channel_id"] != self.channel.as_str() || !frame["seq"].is_i64() {
+            if frame["type"] == "resync" {
+                self.catch_up().await;
+            }
+            return;
+        }
+        let seq = frame["seq"].as_i64().unwrap();
+        let last = self.applied.last().copied().unwrap_or(0);
+        if seq > last + 1 {
+            self.catch_up().await; // a gap: the log has what the socket missed
+        }
+        self.apply(seq, &frame);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn random_reconnects_lose_and_duplicate_nothing() {
+    let redis = TestRedis::start().await;
+    let Some((a, b)) = two_nodes(&redis, &[]).await else { return };
+    let owner = a.signup("Owner").await;
+    let wid = owner.create_workspace("Acme").await;
+    let cid = owner.create_channel(&wid, "busy", "public").await;
+    let mut writers = Vec::new();
+    for i in 0..4 {
+        let node = if i % 2 == 0 { &a } else { &b };
+        let writer = node.signup(&format!("Writer {i}")).await;
+        owner.invite(&wid, &on(&a, &writer)).await;
+        writer.ok(Method::POST, &format!("/api/v1/channels/{cid}/join"), None).await;
+        writers.push(writer);
+    }
+    let reader_user = a.signup("Reader").await;
+    owner.invite(&wid, &reader_user).await;
+    reader_user.ok(Method::POST, &format!("/api/v1/channels/{cid}/join"), None).await;
+
+    let posting: Vec<_> = writers
+        .into_iter()
+        .map(|w| {
+            let cid = cid.clone();
+            tokio::spawn(async move {
+                let mut ids = Vec::new();
+                for n in 0..60 {
+                    ids.push(w.send(&cid, &format!("{n}")).await["id"].as_str().unwrap().to_string());
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                ids
+            })
+        })
+        .collect();
+
+    let mut reader = Reader {
+        client: reader_user.clone(),
+        channel: cid.clone(),
+        applied: Vec::new(),
+        messages: HashSet::new(),
+    };
+    let mut round = 0u64;
+    while !posting.iter().all(|p| p.is_finished()) {
+        round += 1;
+        let node = if round.is_multiple_of(2) { &a } else { &b };
+        reader.client = on(node, &reader_user);
+        let mut ws = reader.client.ws().await;
+        reader.catch_up().await;
+        // Stay a pseudo-random while (30–250 ms), then drop the socket without a goodbye.
+        let stay = Duration::from_millis(30 + (round * 7919) % 220);
+        let until = tokio::time::Instant::now() + stay;
+        while tokio::time::Instant::now() < until {
+            match ws.read(until.saturating_duration_since(tokio::time::Instant::now())).await {
+                Read::Frame(frame) => reader.on_frame(frame).await,
+                Read::Closed(_) | Read::Nothing => break,
+            }
+        }
+    }
+    let mut acked = BTreeSet::new();
+    for p in posting {
+        acked.extend(p.await.unwrap());
+    }
+    reader.catch_up().await;
+    let latest = reader.client.events(&cid, 0).await["latest_seq"].as_i64().unwrap();
+    assert_eq!(reader.applied, (1..=latest).collect::<Vec<_>>(), "every seq exactly once, in order");
+    assert_eq!(reader.messages.iter().cloned().collect::<BTreeSet<_>>(), acked, "every acknowledged message");
+    assert!(round >= 3, "the reader reconnected only {round} times");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_restart_heals_and_clients_recover_from_the_log() {
+    let mut redis = TestRedis::start().await;
+    let Some((a, b)) = two_nodes(&redis, &[]).await else { return };
+    let ana = a.signup("Ana").await;
+    let ben = on(&b, &a.signup("Ben").await);
+    let wid = ana.create_workspace("Acme").await;
+    ana.invite(&wid, &on(&a, &ben)).await;
+    let cid = ana.channel_named(&wid, "general").await["id"].as_str().unwrap().to_string();
+    let mut ben_ws = ben.ws().await;
+    let first = ana.send(&cid, "before").await;
+    assert_eq!(ben_ws.until("message.created").await["seq"], first["seq"]);
+
+    redis.kill();
+    let mut during = Vec::new();
+    for n in 0..3 {
+        during.push(ana.send(&cid, &format!("during {n}")).await["id"].as_str().unwrap().to_string());
+    }
+    redis.launch().await;
+
+    // Node B resubscribes by itself and tells its sockets to resync from the log.
+    ben_ws.until("resync").await;
+    let missed = ben.events(&cid, first["seq"].as_i64().unwrap()).await;
+    let recovered: Vec<String> = missed["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "message.created")
+        .map(|e| e["data"]["message"]["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(recovered, during);
+
+    // And live delivery across nodes is back. Node A's publisher reconnects on its next publish,
+    // which may itself be lost: post again while nothing arrives.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    let first_after = ana.send(&cid, "after").await["seq"].as_i64().unwrap();
+    let mut last_post = tokio::time::Instant::now();
+    loop {
+        match ben_ws.read(Duration::from_millis(300)).await {
+            Read::Frame(f) if f["type"] == "message.created" && f["seq"].as_i64() >= Some(first_after) => {
+                break;
+            }
+            Read::Frame(_) => {}
+            Read::Closed(code) => panic!("Ben's socket closed ({code:?})"),
+            Read::Nothing => {
+                assert!(tokio::time::Instant::now() < deadline, "live delivery did not resume");
+                ben_ws.send(json!({"type": "ping"})).await;
+                if last_post.elapsed() > Duration::from_secs(2) {
+                    ana.send(&cid, "after, again").await;
+                    last_post = tokio::time::Instant::now();
+                }
+            }
+        }
+    }
+}
