@@ -214,9 +214,9 @@ async fn random_reconnects_lose_and_duplicate_nothing() {
             let cid = cid.clone();
             tokio::spawn(async move {
                 let mut ids = Vec::new();
-                for n in 0..60 {
+                for n in 0..100 {
                     ids.push(w.send(&cid, &format!("{n}")).await["id"].as_str().unwrap().to_string());
-                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    tokio::time::sleep(Duration::from_millis(15)).await;
                 }
                 ids
             })
@@ -230,14 +230,15 @@ async fn random_reconnects_lose_and_duplicate_nothing() {
         messages: HashSet::new(),
     };
     let mut round = 0u64;
-    while !posting.iter().all(|p| p.is_finished()) {
+    // At least four connections, whatever the machine's speed, and as many as the posting lasts.
+    while round < 4 || !posting.iter().all(|p| p.is_finished()) {
         round += 1;
         let node = if round.is_multiple_of(2) { &a } else { &b };
         reader.client = on(node, &reader_user);
         let mut ws = reader.client.ws().await;
         reader.catch_up().await;
-        // Stay a pseudo-random while (30–250 ms), then drop the socket without a goodbye.
-        let stay = Duration::from_millis(30 + (round * 7919) % 220);
+        // Stay a pseudo-random while (20–150 ms), then drop the socket without a goodbye.
+        let stay = Duration::from_millis(20 + (round * 7919) % 130);
         let until = tokio::time::Instant::now() + stay;
         while tokio::time::Instant::now() < until {
             match ws.read(until.saturating_duration_since(tokio::time::Instant::now())).await {
@@ -254,7 +255,6 @@ async fn random_reconnects_lose_and_duplicate_nothing() {
     let latest = reader.client.events(&cid, 0).await["latest_seq"].as_i64().unwrap();
     assert_eq!(reader.applied, (1..=latest).collect::<Vec<_>>(), "every seq exactly once, in order");
     assert_eq!(reader.messages.iter().cloned().collect::<BTreeSet<_>>(), acked, "every acknowledged message");
-    assert!(round >= 3, "the reader reconnected only {round} times");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
