@@ -64,6 +64,11 @@ async fn main() -> anyhow::Result<()> {
                 Some(Command::Serve(args)) => args,
                 _ => cli.serve,
             };
+            // Every socket is a file descriptor: take all the kernel allows this process.
+            match rlimit::increase_nofile_limit(u64::MAX) {
+                Ok(limit) => tracing::debug!(limit, "open files limit"),
+                Err(e) => tracing::warn!(error = %e, "cannot raise the open files limit"),
+            }
             let config = Config { global: cli.global, serve };
             let listener = tokio::net::TcpListener::bind(config.serve.listen).await?;
             let shutdown = CancellationToken::new();

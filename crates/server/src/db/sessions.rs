@@ -1,6 +1,8 @@
 //! Sessions: one row per logged-in device, keyed by the SHA-256 of its token.
 
-use super::Conn;
+use sqlx::AssertSqlSafe;
+
+use super::{Conn, numbered_rows};
 use crate::on;
 
 #[derive(Debug, sqlx::FromRow)]
@@ -38,6 +40,26 @@ pub async fn find(c: Conn<'_>, token_hash: &str, now: i64) -> sqlx::Result<Optio
             .bind(now)
             .fetch_optional(e)
             .await
+    })
+}
+
+/// Which of `token_hashes` are live sessions at `now`.
+pub async fn live_among(c: Conn<'_>, token_hashes: &[String], now: i64) -> sqlx::Result<Vec<String>> {
+    if token_hashes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = numbered_rows(
+        "SELECT token_hash FROM sessions WHERE expires_at > $1 AND token_hash IN (",
+        "?",
+        token_hashes.len(),
+        2,
+    ) + ")";
+    on!(c, |e| {
+        let mut query = sqlx::query_scalar(AssertSqlSafe(sql)).bind(now);
+        for hash in token_hashes {
+            query = query.bind(hash);
+        }
+        query.fetch_all(e).await
     })
 }
 

@@ -190,6 +190,23 @@ impl Hub {
         self.lock().sockets.get(&id).is_some_and(|s| s.channels.contains(channel_id))
     }
 
+    /// The distinct sessions that have sockets here.
+    pub fn sessions(&self) -> Vec<String> {
+        let inner = self.lock();
+        let mut sessions: Vec<String> = inner.sockets.values().map(|s| s.session.clone()).collect();
+        sessions.sort_unstable();
+        sessions.dedup();
+        sessions
+    }
+
+    /// Closes the sockets of sessions that ended without a word on the bus (expired, reset from
+    /// the command line, or a lost publish).
+    pub fn close_sessions(&self, ended: &[String]) {
+        for socket in self.lock().sockets.values().filter(|s| ended.contains(&s.session)) {
+            socket.kick(CLOSE_LOGGED_OUT, "logged out");
+        }
+    }
+
     /// Closes every socket (shutdown).
     pub fn close_all(&self, code: u16, reason: &'static str) {
         for socket in self.lock().sockets.values() {

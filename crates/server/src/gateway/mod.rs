@@ -97,7 +97,32 @@ pub async fn workspaces_of(state: &AppState, user_id: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Background upkeep, every heartbeat until shutdown: multi-node presence refresh and expiry.
+/// Closes sockets whose session no longer exists: the bus announces logouts at once, this
+/// catches what it cannot (expiry, a password reset from the command line, a lost publish).
+async fn close_ended_sessions(state: &AppState) {
+    let sessions = state.hub.sessions();
+    let now = crate::domain::now_ms();
+    let mut ended = Vec::new();
+    for chunk in sessions.chunks(500) {
+        let live = match state.db.read().await {
+            Ok(mut rd) => db::sessions::live_among(rd.c(), chunk, now).await,
+            Err(e) => Err(e),
+        };
+        match live {
+            Ok(live) => ended.extend(chunk.iter().filter(|s| !live.contains(s)).cloned()),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot check sessions");
+                return;
+            }
+        }
+    }
+    if !ended.is_empty() {
+        state.hub.close_sessions(&ended);
+    }
+}
+
+/// Background upkeep, every heartbeat until shutdown: ended sessions, and multi-node presence
+/// refresh and expiry.
 pub async fn upkeep(state: AppState) {
     let mut tick = tokio::time::interval(state.config.serve.heartbeat());
     loop {
@@ -105,6 +130,7 @@ pub async fn upkeep(state: AppState) {
             _ = state.shutdown.cancelled() => return,
             _ = tick.tick() => {}
         }
+        close_ended_sessions(&state).await;
         for (user_id, status) in state.presence.upkeep().await {
             for workspace_id in workspaces_of(&state, &user_id).await {
                 state.bus.publish(crate::domain::event::Envelope::Presence {
