@@ -25,6 +25,7 @@ use std::future::IntoFuture;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -62,6 +63,10 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationTo
         tracing::info!(sockets = draining.hub.socket_count(), "draining");
     };
     let app = http::router(state);
+    // Chat frames are small and latency-bound: no Nagle delay on any connection.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let serve = axum::serve(listener, app).with_graceful_shutdown(drain).into_future();
     let deadline = async {
         shutdown.cancelled().await;

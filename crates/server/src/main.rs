@@ -8,6 +8,12 @@ use tracing_subscriber::EnvFilter;
 
 use ocomms::config::{Cli, Command, Config, GlobalArgs, LogFormat};
 
+/// mimalloc returns freed memory to the system, where glibc's malloc keeps every Argon2 hash's
+/// 19 MiB per thread arena (measured: 1.2 GB resident after 625 sign-ups) and fragments under
+/// thousands of sockets.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn init_logging(global: &GlobalArgs) {
     let filter = EnvFilter::try_new(&global.log).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()

@@ -9,7 +9,7 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::json;
-use tokio::time::{Instant, sleep_until, timeout};
+use tokio::time::{Instant, timeout};
 
 use super::hub::Registration;
 use crate::domain::event::{Envelope, Status};
@@ -20,6 +20,8 @@ pub const RATE_PER_S: f64 = 10.0;
 pub const RATE_BURST: f64 = 30.0;
 /// Typing frames for one channel closer together than this are not relayed again.
 pub const TYPING_THROTTLE: Duration = Duration::from_secs(2);
+/// Queued frames written together after the one that woke the socket.
+const WRITE_BATCH: usize = 32;
 /// How long a closing handshake may take before the connection is dropped.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -83,29 +85,43 @@ pub async fn run(socket: WebSocket, state: AppState, peer: Peer, registration: R
     if sink.send(Message::Text(Utf8Bytes::from(hello.to_string()))).await.is_err() {
         outcome = Some((CLOSE_GOING_AWAY, "gone"));
     }
-    let mut deadline = Instant::now() + heartbeat * 2;
     let mut rate = RateLimit { tokens: RATE_BURST, at: Instant::now() };
     let mut typed: HashMap<String, Instant> = HashMap::new();
+    // Long-lived futures, polled again on every wake-up rather than made anew: a socket wakes
+    // for every frame it sends, and at 10,000 sockets that is most of the server's work.
     let shutdown = state.shutdown.clone();
+    let kicked = kick.cancelled();
+    let stopping = shutdown.cancelled();
+    let silence = tokio::time::sleep(heartbeat * 2);
+    tokio::pin!(kicked, stopping, silence);
 
     while outcome.is_none() {
         tokio::select! {
             biased;
-            _ = kick.cancelled() => outcome = close.get().copied().or(Some((CLOSE_GOING_AWAY, "closed"))),
-            _ = shutdown.cancelled() => outcome = Some((CLOSE_GOING_AWAY, "server restarting: reconnect")),
-            frame = frames.recv() => match frame {
-                Some(frame) => tokio::select! {
-                    sent = sink.send(Message::Text(frame)) => if let Err(e) = sent {
+            _ = &mut kicked => outcome = close.get().copied().or(Some((CLOSE_GOING_AWAY, "closed"))),
+            _ = &mut stopping => outcome = Some((CLOSE_GOING_AWAY, "server restarting: reconnect")),
+            frame = frames.recv() => {
+                let Some(frame) = frame else { break };
+                // Whatever else is queued goes out with it, in one write.
+                let write = async {
+                    sink.feed(Message::Text(frame)).await?;
+                    for _ in 0..WRITE_BATCH {
+                        let Ok(more) = frames.try_recv() else { break };
+                        sink.feed(Message::Text(more)).await?;
+                    }
+                    sink.flush().await
+                };
+                tokio::select! {
+                    written = write => if let Err(e) = written {
                         tracing::debug!(socket = id, error = %e, "socket write failed");
                         break;
                     },
-                    _ = kick.cancelled() => outcome = close.get().copied(),
-                },
-                None => break,
-            },
+                    _ = &mut kicked => outcome = close.get().copied(),
+                }
+            }
             inbound = stream.next() => match inbound {
                 Some(Ok(Message::Text(text))) => {
-                    deadline = Instant::now() + heartbeat * 2;
+                    silence.as_mut().reset(Instant::now() + heartbeat * 2);
                     if !rate.allow() {
                         outcome = Some((CLOSE_POLICY, "too many frames"));
                     } else if let Some(reply) = handle(&state, &peer, id, &text, &mut typed).await
@@ -114,7 +130,7 @@ pub async fn run(socket: WebSocket, state: AppState, peer: Peer, registration: R
                         break;
                     }
                 }
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => deadline = Instant::now() + heartbeat * 2,
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => silence.as_mut().reset(Instant::now() + heartbeat * 2),
                 Some(Ok(Message::Binary(_))) => outcome = Some((CLOSE_UNSUPPORTED, "frames are JSON text")),
                 Some(Ok(Message::Close(_))) | None => {
                     tracing::debug!(socket = id, "client closed");
@@ -129,7 +145,7 @@ pub async fn run(socket: WebSocket, state: AppState, peer: Peer, registration: R
                     break;
                 }
             },
-            _ = sleep_until(deadline) => outcome = Some((CLOSE_SILENT, "silent for two heartbeats")),
+            _ = &mut silence => outcome = Some((CLOSE_SILENT, "silent for two heartbeats")),
         }
     }
     tracing::debug!(socket = id, user_id = %peer.user_id, ?outcome, "socket ends");

@@ -1,0 +1,214 @@
+//! `fanout`: N sockets in one channel and a poster at a steady rate; post-to-socket latency and
+//! delivered, lost, duplicated and out-of-order counts.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde::Serialize;
+use serde_json::json;
+use tokio::sync::{Semaphore, watch};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::api::{self, Api, Socket};
+use crate::stats::{OpStats, rss_kib};
+
+#[derive(Serialize)]
+pub struct FanoutReport {
+    pub sockets: usize,
+    pub posted: u64,
+    pub delivered: u64,
+    pub lost: u64,
+    pub duplicated: u64,
+    pub out_of_order: u64,
+    pub send: OpStats,
+    pub delivery: OpStats,
+    pub handshake: OpStats,
+    /// Server RSS growth per socket while idle, in KiB, per server pid.
+    pub rss_per_socket_kib: Vec<f64>,
+}
+
+/// The `bench <n> <t_us>` content of a `message.created` frame, if it is one.
+fn bench_content(frame: &str) -> Option<&str> {
+    if !frame.contains(r#""type":"message.created""#) {
+        return None;
+    }
+    let start = frame.find(r#""content":"bench "#)? + r#""content":""#.len();
+    let end = start + frame[start..].find('"')?;
+    Some(&frame[start..end])
+}
+
+/// What one socket saw.
+#[derive(Default)]
+struct Seen {
+    latencies_us: Vec<u64>,
+    received: Vec<u32>,
+    duplicated: u64,
+    out_of_order: u64,
+}
+
+pub struct Plan {
+    pub sockets: usize,
+    pub rate: f64,
+    pub duration: Duration,
+    pub sockets_per_user: usize,
+    pub server_pids: Vec<u32>,
+}
+
+/// Opens `count` sockets for `users` (round-robin), `parallel` at a time.
+pub async fn open_sockets(users: &[api::User], count: usize, parallel: usize) -> (Vec<Socket>, Vec<u64>, u64) {
+    let gate = Arc::new(Semaphore::new(parallel));
+    let mut tasks = Vec::with_capacity(count);
+    for i in 0..count {
+        let user = users[i % users.len()].clone();
+        let gate = Arc::clone(&gate);
+        tasks.push(tokio::spawn(async move {
+            let _permit = gate.acquire().await;
+            api::connect(&user).await
+        }));
+    }
+    let (mut sockets, mut handshakes, mut errors) = (Vec::new(), Vec::new(), 0);
+    for (done, task) in tasks.into_iter().enumerate() {
+        match task.await {
+            Ok(Ok((socket, took))) => {
+                sockets.push(socket);
+                handshakes.push(took.as_micros() as u64);
+            }
+            Ok(Err(e)) => {
+                errors += 1;
+                if errors <= 3 {
+                    eprintln!("socket failed: {e:#}");
+                }
+            }
+            Err(_) => errors += 1,
+        }
+        if (done + 1) % 1000 == 0 {
+            eprintln!("  {} sockets open", done + 1);
+        }
+    }
+    (sockets, handshakes, errors)
+}
+
+pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<FanoutReport> {
+    let users = plan.sockets.div_ceil(plan.sockets_per_user.max(1));
+    eprintln!("setting up {users} users …");
+    let team = api::team(api, urls, users, 8).await?;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let before: Vec<Option<u64>> = plan.server_pids.iter().map(|p| rss_kib(*p)).collect();
+    eprintln!("opening {} sockets …", plan.sockets);
+    let (sockets, handshakes, handshake_errors) = open_sockets(&team.members, plan.sockets, 64).await;
+    // Let the presence announcements of the connect storm drain before measuring.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let rss_per_socket_kib = plan
+        .server_pids
+        .iter()
+        .zip(&before)
+        .map(|(pid, before)| match (before, rss_kib(*pid)) {
+            (Some(b), Some(a)) if !sockets.is_empty() => {
+                (a.saturating_sub(*b)) as f64 * plan.server_pids.len() as f64 / sockets.len() as f64
+            }
+            _ => 0.0,
+        })
+        .collect();
+
+    let epoch = Instant::now();
+    let (stop_tx, stop) = watch::channel(false);
+    let readers: Vec<_> = sockets.into_iter().map(|s| tokio::spawn(read_socket(s, epoch, stop.clone()))).collect();
+
+    eprintln!("posting {} msg/s for {:?} …", plan.rate, plan.duration);
+    let poster = &team.owner;
+    let path = format!("/api/v1/channels/{}/messages", team.general);
+    let interval = Duration::from_secs_f64(1.0 / plan.rate.max(0.001));
+    let mut tick = tokio::time::interval(interval);
+    let (mut posted, mut send_us, mut send_errors) = (0u64, Vec::new(), 0u64);
+    let end = Instant::now() + plan.duration;
+    while Instant::now() < end {
+        tick.tick().await;
+        let t_us = epoch.elapsed().as_micros() as u64;
+        let sent = Instant::now();
+        match api.post(poster, &path, json!({"content": format!("bench {posted} {t_us}")})).await {
+            Ok(_) => {
+                send_us.push(sent.elapsed().as_micros() as u64);
+                posted += 1;
+            }
+            Err(e) => {
+                send_errors += 1;
+                if send_errors <= 3 {
+                    eprintln!("post failed: {e:#}");
+                }
+            }
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await; // deliveries in flight
+    let _ = stop_tx.send(true);
+
+    let sockets = readers.len();
+    let (mut latencies, mut delivered, mut duplicated, mut out_of_order, mut lost) = (Vec::new(), 0, 0, 0, 0);
+    for reader in readers {
+        let seen = reader.await.unwrap_or_default();
+        let mut unique = seen.received.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        delivered += unique.len() as u64;
+        lost += posted.saturating_sub(unique.iter().filter(|n| u64::from(**n) < posted).count() as u64);
+        duplicated += seen.duplicated;
+        out_of_order += seen.out_of_order;
+        latencies.extend(seen.latencies_us);
+    }
+    Ok(FanoutReport {
+        sockets,
+        posted,
+        delivered,
+        lost,
+        duplicated,
+        out_of_order,
+        send: OpStats::from_micros(send_us, send_errors),
+        delivery: OpStats::from_micros(latencies, 0),
+        handshake: OpStats::from_micros(handshakes, handshake_errors),
+        rss_per_socket_kib,
+    })
+}
+
+async fn read_socket(mut socket: Socket, epoch: Instant, mut stop: watch::Receiver<bool>) -> Seen {
+    let mut seen = Seen::default();
+    let mut highest: Option<u32> = None;
+    let mut ping = tokio::time::interval(Duration::from_secs(15));
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            _ = ping.tick() => {
+                if socket.send(Message::text(r#"{"type":"ping"}"#)).await.is_err() { break }
+            }
+            frame = socket.next() => {
+                let Some(Ok(Message::Text(text))) = frame else {
+                    if matches!(frame, Some(Ok(_))) { continue } else { break }
+                };
+                // A scan, not a JSON parse: the load generator shares the machine with the server,
+                // and parsing every frame of 10,000 sockets would cost it more than the server.
+                let Some(content) = bench_content(&text) else { continue };
+                let mut parts = content.split(' ').skip(1);
+                let (Some(Ok(n)), Some(Ok(t_us))) = (parts.next().map(str::parse::<u32>), parts.next().map(str::parse::<u64>)) else { continue };
+                seen.latencies_us.push((epoch.elapsed().as_micros() as u64).saturating_sub(t_us));
+                if seen.received.contains(&n) {
+                    seen.duplicated += 1;
+                } else if highest.is_some_and(|h| n < h) {
+                    seen.out_of_order += 1;
+                }
+                highest = Some(highest.map_or(n, |h| h.max(n)));
+                seen.received.push(n);
+            }
+        }
+    }
+    let _ = socket.close(None).await;
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_bench_content_in_a_frame() {
+        let frame = r#"{"channel_id":"c","message":{"content":"bench 7 1234","id":"m"},"seq":3,"type":"message.created"}"#;
+        assert_eq!(super::bench_content(frame), Some("bench 7 1234"));
+        assert_eq!(super::bench_content(r#"{"type":"presence"}"#), None);
+    }
+}

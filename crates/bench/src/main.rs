@@ -1,0 +1,109 @@
+//! `ocomms-bench`: drives any OComms server over its public API (HTTP and WebSocket), creating
+//! its own users, workspace and channel, and reports latencies and counts. Every run is bounded
+//! by its duration and stops by itself; it refuses non-loopback targets unless told otherwise.
+
+mod api;
+mod fanout;
+mod idle;
+mod stats;
+
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "ocomms-bench", version, about = "Load and measure an OComms server")]
+struct Cli {
+    #[command(flatten)]
+    common: Common,
+    #[command(subcommand)]
+    scenario: Scenario,
+}
+
+#[derive(Args)]
+struct Common {
+    /// Server base URL; repeat it to spread users and sockets over several nodes.
+    #[arg(long, global = true, default_value = "http://127.0.0.1:3000")]
+    url: Vec<String>,
+    /// Seconds the measured phase lasts.
+    #[arg(long, global = true, default_value_t = 20)]
+    duration: u64,
+    /// Also write the figures as JSON to this file.
+    #[arg(long, global = true)]
+    json: Option<std::path::PathBuf>,
+    /// Server process ids whose memory to read from /proc (same machine only).
+    #[arg(long = "server-pid", global = true)]
+    server_pid: Vec<u32>,
+    /// Sockets each generated user opens (the server's --max-sockets-per-user bounds it).
+    #[arg(long, global = true, default_value_t = 8)]
+    sockets_per_user: usize,
+    /// Allow a target that is not on this machine.
+    #[arg(long, global = true)]
+    allow_remote: bool,
+}
+
+#[derive(Subcommand)]
+enum Scenario {
+    /// N sockets in one channel, one poster at a steady rate: post-to-socket latency, and
+    /// delivered / lost / duplicated / out-of-order counts.
+    Fanout {
+        #[arg(long, default_value_t = 1000)]
+        sockets: usize,
+        /// Messages per second.
+        #[arg(long, default_value_t = 10.0)]
+        rate: f64,
+    },
+    /// Open N sockets and hold them: handshake latency and server memory per socket.
+    Idle {
+        #[arg(long, default_value_t = 1000)]
+        sockets: usize,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    api::check_targets(&cli.common.url, cli.common.allow_remote)?;
+    if let Ok(limit) = rlimit::increase_nofile_limit(u64::MAX) {
+        eprintln!("open files limit: {limit}");
+    }
+    let api = api::Api::new()?;
+    let urls: Vec<String> = cli.common.url.iter().map(|u| u.trim_end_matches('/').to_string()).collect();
+    let duration = Duration::from_secs(cli.common.duration);
+    let json = match cli.scenario {
+        Scenario::Fanout { sockets, rate } => {
+            let plan = fanout::Plan {
+                sockets,
+                rate,
+                duration,
+                sockets_per_user: cli.common.sockets_per_user,
+                server_pids: cli.common.server_pid.clone(),
+            };
+            let report = fanout::run(&api, &urls, plan).await?;
+            println!("fanout: {} sockets, {} posted", report.sockets, report.posted);
+            println!("{}", report.send.line("send"));
+            println!("{}", report.delivery.line("delivery"));
+            println!("{}", report.handshake.line("handshake"));
+            println!(
+                "delivered {}  lost {}  duplicated {}  out of order {}  server RSS per socket {:?} KiB",
+                report.delivered, report.lost, report.duplicated, report.out_of_order, report.rss_per_socket_kib
+            );
+            serde_json::to_string_pretty(&report)?
+        }
+        Scenario::Idle { sockets } => {
+            let report =
+                idle::run(&api, &urls, sockets, cli.common.sockets_per_user, duration, &cli.common.server_pid).await?;
+            println!("idle: {} sockets held", report.sockets);
+            println!("{}", report.handshake.line("handshake"));
+            println!(
+                "server RSS before {:?} KiB, with sockets {:?} KiB, per socket {:?} KiB",
+                report.server_rss_before_kib, report.server_rss_after_kib, report.rss_per_socket_kib
+            );
+            serde_json::to_string_pretty(&report)?
+        }
+    };
+    if let Some(path) = cli.common.json {
+        std::fs::write(path, json)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! Latency samples and the figures reported from them.
+
+use serde::Serialize;
+
+/// Figures for one operation, as written to the terminal and to `--json`.
+#[derive(Debug, Default, Serialize)]
+pub struct OpStats {
+    pub count: u64,
+    pub errors: u64,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+}
+
+impl OpStats {
+    /// From latencies in microseconds (sorted here).
+    pub fn from_micros(mut samples: Vec<u64>, errors: u64) -> OpStats {
+        samples.sort_unstable();
+        let pick = |q: f64| -> f64 {
+            if samples.is_empty() {
+                return 0.0;
+            }
+            let i = ((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1;
+            samples[i] as f64 / 1000.0
+        };
+        OpStats {
+            count: samples.len() as u64,
+            errors,
+            p50_ms: pick(0.50),
+            p95_ms: pick(0.95),
+            p99_ms: pick(0.99),
+            max_ms: samples.last().map_or(0.0, |m| *m as f64 / 1000.0),
+        }
+    }
+
+    pub fn line(&self, name: &str) -> String {
+        format!(
+            "{name:<10} count {:>9}  errors {:>5}  p50 {:>8.2} ms  p95 {:>8.2} ms  p99 {:>8.2} ms  max {:>8.2} ms",
+            self.count, self.errors, self.p50_ms, self.p95_ms, self.p99_ms, self.max_ms
+        )
+    }
+}
+
+/// Resident memory of a process in KiB, from /proc.
+pub fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_pick_nearest_rank() {
+        let stats = OpStats::from_micros((1..=100).map(|ms| ms * 1000).collect(), 2);
+        assert_eq!((stats.count, stats.errors), (100, 2));
+        assert_eq!((stats.p50_ms, stats.p95_ms, stats.p99_ms, stats.max_ms), (50.0, 95.0, 99.0, 100.0));
+        assert_eq!(OpStats::from_micros(Vec::new(), 0).p99_ms, 0.0);
+    }
+}
