@@ -40,7 +40,7 @@ cluster() { # label, scenario args…
   cleanup; pids=()
   redis-server --port 6391 --bind 127.0.0.1 --save "" --appendonly no >/dev/null &
   pids+=($!)
-  local db="ocomms_bench_$$_$label"
+  local db="ocomms_bench_$$_${label//-/_}"
   psql "$pg" -qc "CREATE DATABASE $db"
   start_node 3992 --database-url "${pg%/*}/$db" --redis-url redis://127.0.0.1:6391
   start_node 3993 --database-url "${pg%/*}/$db" --redis-url redis://127.0.0.1:6391
@@ -53,9 +53,8 @@ cluster() { # label, scenario args…
 }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB; results in $out"
-single fanout-1k fanout --sockets 1000 --rate 10
-single fanout-10k fanout --sockets 10000 --rate 10
-single idle-10k idle --sockets 10000
-cluster fanout-1k fanout --sockets 1000 --rate 10
-cluster fanout-10k fanout --sockets 10000 --rate 10
-cluster idle-10k idle --sockets 10000
+for part in ${PARTS:-single cluster}; do
+  "$part" fanout-1k fanout --sockets 1000 --rate 10
+  "$part" fanout-10k fanout --sockets 10000 --rate 10
+  "$part" idle-10k idle --sockets 10000
+done

@@ -6,7 +6,8 @@ use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Fails unless every URL is on this machine, unless the operator said otherwise.
 pub fn check_targets(urls: &[String], allow_remote: bool) -> anyhow::Result<()> {
@@ -32,10 +33,22 @@ pub struct Api {
 
 impl Api {
     pub fn new() -> anyhow::Result<Api> {
-        Ok(Api { http: reqwest::Client::builder().timeout(Duration::from_secs(60)).pool_max_idle_per_host(64).build()? })
+        Ok(Api {
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .pool_max_idle_per_host(64)
+                .build()?,
+        })
     }
 
-    pub async fn call(&self, base: &str, token: Option<&str>, method: reqwest::Method, path: &str, body: Value) -> anyhow::Result<Value> {
+    pub async fn call(
+        &self,
+        base: &str,
+        token: Option<&str>,
+        method: reqwest::Method,
+        path: &str,
+        body: Value,
+    ) -> anyhow::Result<Value> {
         let mut req = self.http.request(method.clone(), format!("{base}{path}")).json(&body);
         if let Some(token) = token {
             req = req.bearer_auth(token);
@@ -52,10 +65,7 @@ impl Api {
     pub async fn signup(&self, base: &str, email: &str, name: &str) -> anyhow::Result<User> {
         let body = json!({"email": email, "password": "benchmark password", "name": name});
         let answer = self.call(base, None, reqwest::Method::POST, "/api/v1/auth/signup", body).await?;
-        Ok(User {
-            base: base.to_string(),
-            token: answer["token"].as_str().context("token")?.to_string(),
-        })
+        Ok(User { base: base.to_string(), token: answer["token"].as_str().context("token")?.to_string() })
     }
 
     pub async fn post(&self, user: &User, path: &str, body: Value) -> anyhow::Result<Value> {
@@ -82,8 +92,10 @@ pub struct Team {
 }
 
 pub async fn team(api: &Api, urls: &[String], count: usize, parallel: usize) -> anyhow::Result<Team> {
-    let run = std::process::id() as u64 * 1_000_000 + (Instant::now().elapsed().as_nanos() as u64 % 1_000_000);
-    let stamp = format!("{run}-{}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis());
+    let run =
+        std::process::id() as u64 * 1_000_000 + (Instant::now().elapsed().as_nanos() as u64 % 1_000_000);
+    let stamp =
+        format!("{run}-{}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis());
     let owner = api.signup(&urls[0], &format!("owner-{stamp}@bench.invalid"), "Bench Owner").await?;
     let workspace = api.post(&owner, "/api/v1/workspaces", json!({"name": format!("bench {stamp}")})).await?;
     let workspace_id = workspace["workspace"]["id"].as_str().context("workspace id")?.to_string();
@@ -98,11 +110,13 @@ pub async fn team(api: &Api, urls: &[String], count: usize, parallel: usize) -> 
     use futures_util::StreamExt;
     while members.len() < count {
         while next < count && pending.len() < parallel {
-            let (api_http, base, code, stamp) = (api.http.clone(), urls[next % urls.len()].clone(), code.clone(), stamp.clone());
+            let (api_http, base, code, stamp) =
+                (api.http.clone(), urls[next % urls.len()].clone(), code.clone(), stamp.clone());
             let n = next;
             pending.push(async move {
                 let api = Api { http: api_http };
-                let user = api.signup(&base, &format!("u{n}-{stamp}@bench.invalid"), &format!("Bench {n}")).await?;
+                let user =
+                    api.signup(&base, &format!("u{n}-{stamp}@bench.invalid"), &format!("Bench {n}")).await?;
                 api.post(&user, &format!("/api/v1/invites/{code}/accept"), json!({})).await?;
                 anyhow::Ok(user)
             });
@@ -125,7 +139,9 @@ pub async fn connect(user: &User) -> anyhow::Result<(Socket, Duration)> {
     request.headers_mut().insert("authorization", format!("Bearer {}", user.token).parse()?);
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await?;
     match tokio::time::timeout(Duration::from_secs(30), socket.next()).await {
-        Ok(Some(Ok(msg))) if msg.to_text().is_ok_and(|t| t.contains("\"hello\"")) => Ok((socket, started.elapsed())),
+        Ok(Some(Ok(msg))) if msg.to_text().is_ok_and(|t| t.contains("\"hello\"")) => {
+            Ok((socket, started.elapsed()))
+        }
         other => bail!("no hello: {other:?}"),
     }
 }

@@ -56,7 +56,11 @@ pub struct Plan {
 }
 
 /// Opens `count` sockets for `users` (round-robin), `parallel` at a time.
-pub async fn open_sockets(users: &[api::User], count: usize, parallel: usize) -> (Vec<Socket>, Vec<u64>, u64) {
+pub async fn open_sockets(
+    users: &[api::User],
+    count: usize,
+    parallel: usize,
+) -> (Vec<Socket>, Vec<u64>, u64) {
     let gate = Arc::new(Semaphore::new(parallel));
     let mut tasks = Vec::with_capacity(count);
     for i in 0..count {
@@ -113,7 +117,8 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
 
     let epoch = Instant::now();
     let (stop_tx, stop) = watch::channel(false);
-    let readers: Vec<_> = sockets.into_iter().map(|s| tokio::spawn(read_socket(s, epoch, stop.clone()))).collect();
+    let readers: Vec<_> =
+        sockets.into_iter().map(|s| tokio::spawn(read_socket(s, epoch, stop.clone()))).collect();
 
     eprintln!("posting {} msg/s for {:?} …", plan.rate, plan.duration);
     let poster = &team.owner;

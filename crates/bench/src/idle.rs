@@ -63,11 +63,14 @@ pub async fn run(
             kept.push(socket);
         }
     }
-    let per_socket = before
-        .iter()
-        .zip(&after)
-        .map(|(b, a)| if count == 0 { 0.0 } else { a.saturating_sub(*b) as f64 * pids.len() as f64 / count as f64 })
-        .collect();
+    let per_socket =
+        before
+            .iter()
+            .zip(&after)
+            .map(|(b, a)| {
+                if count == 0 { 0.0 } else { a.saturating_sub(*b) as f64 * pids.len() as f64 / count as f64 }
+            })
+            .collect();
     drop(kept);
     Ok(IdleReport {
         sockets: count,

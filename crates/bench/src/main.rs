@@ -86,13 +86,24 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", report.handshake.line("handshake"));
             println!(
                 "delivered {}  lost {}  duplicated {}  out of order {}  server RSS per socket {:?} KiB",
-                report.delivered, report.lost, report.duplicated, report.out_of_order, report.rss_per_socket_kib
+                report.delivered,
+                report.lost,
+                report.duplicated,
+                report.out_of_order,
+                report.rss_per_socket_kib
             );
             serde_json::to_string_pretty(&report)?
         }
         Scenario::Idle { sockets } => {
-            let report =
-                idle::run(&api, &urls, sockets, cli.common.sockets_per_user, duration, &cli.common.server_pid).await?;
+            let report = idle::run(
+                &api,
+                &urls,
+                sockets,
+                cli.common.sockets_per_user,
+                duration,
+                &cli.common.server_pid,
+            )
+            .await?;
             println!("idle: {} sockets held", report.sockets);
             println!("{}", report.handshake.line("handshake"));
             println!(

@@ -23,8 +23,10 @@ use crate::domain::roles::Role;
 /// Frames queued per socket; a socket whose queue is full when a persistent event arrives is
 /// closed with [`CLOSE_TOO_SLOW`] and catches up through the event log.
 pub const SOCKET_QUEUE: usize = 256;
-/// Below this much free room in a socket's queue, ephemeral frames (typing, presence) are dropped.
-pub const EPHEMERAL_RESERVE: usize = SOCKET_QUEUE / 4;
+/// Ephemeral frames (typing, presence) are dropped once this many frames are queued for a
+/// socket: a socket that is behind needs its persistent events, and a connect storm's presence
+/// announcements would otherwise fill every queue (and keep the memory).
+pub const EPHEMERAL_QUEUE: usize = 32;
 /// How long an early event waits for the ones before it before they are read from the log.
 pub const GAP_WAIT: Duration = Duration::from_millis(300);
 pub const CLOSE_TOO_SLOW: u16 = 4008;
@@ -68,7 +70,7 @@ impl Socket {
     /// Queues a frame. Persistent frames only fail when the queue is full, which closes the
     /// socket; ephemeral ones give way first, keeping room for persistent ones.
     fn push(&self, frame: &Utf8Bytes, persistent: bool) -> bool {
-        if !persistent && self.frames.capacity() < EPHEMERAL_RESERVE {
+        if !persistent && SOCKET_QUEUE - self.frames.capacity() >= EPHEMERAL_QUEUE {
             return false;
         }
         match self.frames.try_send(frame.clone()) {
@@ -514,4 +516,124 @@ pub fn persistent_frame(channel_id: &str, seq: i64, event: &Event) -> Utf8Bytes 
         map.insert("seq".into(), seq.into());
     }
     frame(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn hub() -> (Arc<Hub>, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = Db::connect(None, dir.path(), 1).await.expect("db");
+        (Hub::new(db, None), dir)
+    }
+
+    fn socket(user: &str, channels: &[(&str, i64)]) -> SocketInfo {
+        SocketInfo {
+            user_id: user.into(),
+            session: format!("s-{user}"),
+            channels: channels.iter().map(|(c, s)| (c.to_string(), *s)).collect(),
+            workspaces: vec![("w".into(), Role::Member)],
+        }
+    }
+
+    fn deleted(channel: &str, seq: i64) -> Envelope {
+        Envelope::Persistent {
+            channel_id: channel.into(),
+            seq,
+            event: Event::MessageDeleted { message_id: format!("m{seq}") },
+        }
+    }
+
+    fn seqs(registration: &mut Registration) -> Vec<i64> {
+        let mut out = Vec::new();
+        while let Ok(frame) = registration.frames.try_recv() {
+            let value: serde_json::Value = serde_json::from_str(frame.as_str()).unwrap_or_default();
+            if let Some(seq) = value["seq"].as_i64() {
+                out.push(seq);
+            }
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn delivers_in_seq_order_and_drops_duplicates() {
+        let (hub, _dir) = hub().await;
+        let mut ana = hub.register(socket("ana", &[("c", 4)]));
+        for seq in [5, 7, 6, 6, 5, 8] {
+            hub.dispatch(&deleted("c", seq));
+        }
+        assert_eq!(seqs(&mut ana), vec![5, 6, 7, 8], "7 waited for 6; repeats were dropped");
+    }
+
+    #[tokio::test]
+    async fn a_leaver_gets_their_leaving_and_nothing_after() {
+        let (hub, _dir) = hub().await;
+        let mut ana = hub.register(socket("ana", &[("c", 0)]));
+        let mut ben = hub.register(socket("ben", &[("c", 0)]));
+        hub.dispatch(&deleted("c", 1));
+        hub.dispatch(&Envelope::Persistent {
+            channel_id: "c".into(),
+            seq: 2,
+            event: Event::MemberLeft { user_id: "ben".into() },
+        });
+        hub.dispatch(&deleted("c", 3));
+        assert_eq!(seqs(&mut ana), vec![1, 2, 3]);
+        assert_eq!(seqs(&mut ben), vec![1, 2]);
+        assert!(!hub.follows(ben.id, "c"));
+    }
+
+    #[tokio::test]
+    async fn full_queues_drop_ephemeral_frames_first_then_close_the_socket() {
+        let (hub, _dir) = hub().await;
+        let slow = hub.register(socket("slow", &[("c", 0)]));
+        let typing = Envelope::Typing { channel_id: "c".into(), user_id: "other".into() };
+        for seq in 1..=EPHEMERAL_QUEUE as i64 {
+            hub.dispatch(&deleted("c", seq));
+        }
+        assert_eq!(
+            hub.dispatch(&typing),
+            Delivered { sent: 0, dropped: 1 },
+            "a backed-up socket gets no typing"
+        );
+        for seq in EPHEMERAL_QUEUE as i64 + 1..=SOCKET_QUEUE as i64 {
+            hub.dispatch(&deleted("c", seq));
+        }
+        assert!(!slow.kick.is_cancelled());
+        hub.dispatch(&deleted("c", SOCKET_QUEUE as i64 + 1));
+        assert!(slow.kick.is_cancelled(), "a full queue closes the socket");
+        assert_eq!(slow.close.get().map(|c| c.0), Some(CLOSE_TOO_SLOW));
+    }
+
+    #[tokio::test]
+    async fn access_envelopes_start_and_stop_following() {
+        let (hub, _dir) = hub().await;
+        let mut ben = hub.register(socket("ben", &[]));
+        let channel = crate::domain::models::Channel {
+            id: "c".into(),
+            workspace_id: "w".into(),
+            name: "c".into(),
+            kind: crate::domain::models::ChannelKind::Private,
+            topic: String::new(),
+            is_default: false,
+            archived: false,
+            dm_user_ids: Vec::new(),
+            is_member: true,
+            last_seq: 9,
+            last_read_seq: 0,
+            unread_count: 0,
+            mention_count: 0,
+        };
+        hub.dispatch(&Envelope::Access { user_id: "ben".into(), channel: channel.clone(), gained: true });
+        hub.dispatch(&Envelope::Persistent {
+            channel_id: "c".into(),
+            seq: 9,
+            event: Event::MemberJoined { user_id: "ben".into() },
+        });
+        hub.dispatch(&deleted("c", 10));
+        assert_eq!(seqs(&mut ben), vec![9, 10], "from the join on");
+        hub.dispatch(&Envelope::Access { user_id: "ben".into(), channel, gained: false });
+        hub.dispatch(&deleted("c", 11));
+        assert_eq!(seqs(&mut ben), Vec::<i64>::new());
+    }
 }
