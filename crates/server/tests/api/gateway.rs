@@ -210,8 +210,17 @@ async fn expect_presence(ws: &mut Ws, user_id: &str) -> Value {
 }
 
 async fn limits_logout_and_shutdown(backend: Backend) {
-    let server = TestServer::start(backend).await;
+    let server = TestServer::start_with(backend, &["--max-sockets-per-user", "4"]).await;
     let ana = server.signup("Ana").await;
+
+    // A fifth socket of one user is refused before the upgrade.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(ana.ws().await);
+    }
+    assert_eq!(ana.ws_raw().await.err(), Some(429));
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(300)).await;
 
     let mut big = ana.ws().await;
     big.send_raw(Message::text("x".repeat(70 * 1024))).await;
