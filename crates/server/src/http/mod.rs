@@ -7,6 +7,7 @@ pub mod extract;
 mod messages;
 mod ops;
 mod users;
+pub mod web;
 mod workspaces;
 
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use std::time::Duration;
 
 use axum::Extension;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderValue, Method, Request, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -70,14 +71,28 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(ops::router()).nest("/api/v1", v1).split_for_parts()
 }
 
-/// The whole application: routes, limits, logging, error envelopes for unknown routes.
+/// The whole application: the API, the web client, limits, logging, error envelopes.
 pub fn router(state: AppState) -> axum::Router {
     let (routes, doc) = api();
     let doc = Arc::new(doc.to_json().unwrap_or_default());
+    let web = web::Web::load();
+    let pages = web.clone();
     routes
-        .fallback(|| async { ApiError::NotFound("route") })
-        .method_not_allowed_fallback(method_not_allowed)
         .layer(Extension(doc))
+        .with_state(state)
+        .merge(web::router(web))
+        // Client routes (/w/…, /invite/…) get the page; unknown API routes get the envelope.
+        .fallback(move |method: Method, uri: Uri| {
+            let pages = pages.clone();
+            async move {
+                if method == Method::GET && !uri.path().starts_with("/api/") {
+                    pages.index()
+                } else {
+                    ApiError::NotFound("route").into_response()
+                }
+            }
+        })
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -98,7 +113,6 @@ pub fn router(state: AppState) -> axum::Router {
                 })
                 .on_failure(()),
         )
-        .with_state(state)
 }
 
 async fn method_not_allowed() -> Response {

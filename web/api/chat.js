@@ -1,0 +1,113 @@
+// @ts-check
+/** What the client does over the network: load, catch up, send, edit, delete, read. Each call
+ * updates the store; the views follow it. */
+import { get, post, patch, del } from './http.js';
+import { store, changed, logOf, setLog, putChannel, applyPersistent, markRead } from '../state/store.js';
+import { mergeMessages, addPending, confirmPending, markPending, cap } from '../state/messages.js';
+
+/** Messages kept per channel: older ones are fetched again when scrolled to. */
+export const MAX_MESSAGES = 400;
+
+export async function loadMe() {
+  const { user } = await get('/me');
+  store.me = user;
+  store.users.set(user.id, user);
+}
+
+/** @param {string} wid */
+export async function loadWorkspace(wid) {
+  store.workspaceId = wid;
+  const [{ channels }, { members }, { presence }] = await Promise.all([
+    get(`/workspaces/${wid}/channels`),
+    get(`/workspaces/${wid}/members`),
+    get(`/workspaces/${wid}/presence`),
+  ]);
+  store.channels = new Map(channels.map((/** @type {any} */ c) => [c.id, c]));
+  for (const m of members) store.users.set(m.user.id, m.user);
+  for (const p of presence) store.presence.set(p.user_id, p.status);
+  changed('all');
+}
+
+/** The newest page of a channel, or the page before the oldest one held. @param {string} cid */
+export async function loadMessages(cid, older = false) {
+  const log = logOf(cid);
+  const before = older && log.messages.length ? `&before_seq=${log.messages[0].seq}` : '';
+  const page = await get(`/channels/${cid}/messages?limit=50${before}`);
+  const current = logOf(cid);
+  const messages = mergeMessages(current.messages, page.messages);
+  const fresh = !older && current.messages.length === 0;
+  setLog(cid, { ...current, messages, hasOlder: page.has_more, lastSeq: fresh ? Math.max(current.lastSeq, store.channels.get(cid)?.last_seq ?? 0) : current.lastSeq });
+}
+
+/** Fetches what a channel's log holds after the last applied seq and applies it. @param {string} cid */
+export async function catchUp(cid) {
+  for (;;) {
+    const after = logOf(cid).lastSeq;
+    const page = await get(`/channels/${cid}/events?after=${after}&limit=500`);
+    for (const e of page.events) applyPersistent({ ...e.data, type: e.type, seq: e.seq, channel_id: cid });
+    if (page.events.length === 0 || page.events[page.events.length - 1].seq >= page.latest_seq) return;
+  }
+}
+
+/** After (re)connecting: every channel the client follows catches up. */
+export async function catchUpAll() {
+  const followed = [...store.channels.values()].filter((c) => c.is_member && store.logs.has(c.id));
+  await Promise.all(followed.map((c) => catchUp(c.id).catch(() => {})));
+}
+
+/** A persistent frame from the socket, with the gap rule. @param {any} frame */
+export async function onPersistent(frame) {
+  if (applyPersistent(frame) === 'gap') {
+    await catchUp(frame.channel_id);
+    applyPersistent(frame);
+  }
+}
+
+/** Sends optimistically: shown at once, replaced by the server's copy, or marked failed.
+ * @param {string} cid @param {string} content @param {string} [clientId] */
+export async function send(cid, content, clientId = crypto.randomUUID()) {
+  if (!logOf(cid).pending.some((p) => p.clientId === clientId)) setLog(cid, addPending(logOf(cid), clientId, content));
+  else setLog(cid, markPending(logOf(cid), clientId, 'pending'));
+  try {
+    const { message } = await post(`/channels/${cid}/messages`, { content, idempotency_key: clientId });
+    setLog(cid, cap(confirmPending(logOf(cid), clientId, message), MAX_MESSAGES));
+    read(cid, message.seq);
+  } catch {
+    setLog(cid, markPending(logOf(cid), clientId, 'failed'));
+  }
+}
+
+/** @param {string} mid @param {string} content */
+export const edit = (mid, content) => patch(`/messages/${mid}`, { content });
+/** @param {string} mid */
+export const remove = (mid) => del(`/messages/${mid}`);
+
+/** Moves the read marker (never backwards) and tells the server. @param {string} cid @param {number} seq */
+export function read(cid, seq) {
+  const channel = store.channels.get(cid);
+  if (!channel || !channel.is_member || seq <= channel.last_read_seq) return;
+  markRead(cid, seq);
+  post(`/channels/${cid}/read`, { seq }).catch(() => {});
+}
+
+/** @param {string} wid @param {string} name @param {'public' | 'private'} kind */
+export async function createChannel(wid, name, kind) {
+  const { channel } = await post(`/workspaces/${wid}/channels`, { name, kind });
+  putChannel(channel);
+  return channel;
+}
+
+/** @param {string} cid */
+export async function join(cid) {
+  const { channel } = await post(`/channels/${cid}/join`);
+  store.channels.set(cid, channel);
+  changed('channels');
+}
+
+/** @param {string} wid @param {string[]} userIds */
+export async function openDm(wid, userIds) {
+  const { channel } = await post(`/workspaces/${wid}/dms`, { user_ids: userIds });
+  store.channels.set(channel.id, channel);
+  changed('channels');
+  return channel;
+}

@@ -1,0 +1,166 @@
+// @ts-check
+/** The OComms web client: routes, the socket and its one event dispatch, and the shell. */
+import { h, fill } from './ui/dom.js';
+import { get, post, patch, ApiError } from './api/http.js';
+import { Socket } from './api/socket.js';
+import * as chat from './api/chat.js';
+import { store, changed, putChannel, markRead, someoneTyped } from './state/store.js';
+import { totalUnread, title } from './state/unread.js';
+import { showAuth } from './ui/auth.js';
+import { mountSidebar } from './ui/sidebar.js';
+import { mountChannel } from './ui/channel.js';
+import { ask, field, choice, show } from './ui/dialogs.js';
+import { toggleTheme } from './ui/theme.js';
+
+const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+/** @type {Socket | null} */ let socket = null;
+/** @type {() => void} */ let unmountChannel = () => {};
+/** @type {() => void} */ let unmountSidebar = () => {};
+
+/** One dispatch for every frame; an unknown type is logged loudly. @param {any} frame */
+function onFrame(frame) {
+  switch (frame.type) {
+    case 'hello': case 'pong': break;
+    case 'channel.member_joined':
+      learnUser(frame.user_id);
+      chat.onPersistent(frame);
+      break;
+    case 'message.created': case 'message.updated': case 'message.deleted':
+    case 'channel.member_left': case 'channel.updated':
+      chat.onPersistent(frame);
+      break;
+    case 'typing': someoneTyped(frame.channel_id, frame.user_id); break;
+    case 'presence': learnUser(frame.user_id); store.presence.set(frame.user_id, frame.status); changed('presence'); break;
+    case 'channel.read': markRead(frame.channel_id, frame.seq); break;
+    case 'channel.created':
+      if (frame.channel.workspace_id === store.workspaceId) putChannel(frame.channel);
+      break;
+    case 'channel.removed': {
+      const known = store.channels.get(frame.channel.id);
+      if (known) { store.channels.set(known.id, { ...known, is_member: false }); changed('channels'); }
+      break;
+    }
+    case 'resync': chat.catchUpAll(); break;
+    case 'error': console.warn('server refused a frame', frame); break;
+    default: console.error('unknown frame type', frame.type, frame);
+  }
+  document.title = title('OComms', totalUnread(store.channels.values()));
+}
+
+/** Fetches the profile of someone the client has not met yet (a new member). @param {string} id */
+function learnUser(id) {
+  if (store.users.has(id)) return;
+  get(`/users/${id}`).then(({ user }) => { store.users.set(user.id, user); changed('all'); }, () => {});
+}
+
+async function boot() {
+  const path = location.pathname;
+  const invite = path.match(/^\/invite\/([^/]+)/)?.[1];
+  try {
+    await chat.loadMe();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return showAuth(root, { invite, onDone: () => { history.replaceState(null, '', '/'); boot(); } });
+    fill(root, h('p', { class: 'fatal' }, 'The server cannot be reached. Retrying…'));
+    setTimeout(boot, 3000);
+    return;
+  }
+  if (invite) {
+    const { workspace } = await post(`/invites/${invite}/accept`).catch(() => ({ workspace: null }));
+    history.replaceState(null, '', workspace ? `/w/${workspace.id}` : '/');
+  }
+  const { workspaces } = await get('/workspaces');
+  store.workspaces = workspaces;
+  if (workspaces.length === 0) return firstRun();
+  const [, wid, cid] = location.pathname.match(/^\/w\/([^/]+)(?:\/c\/([^/]+))?/) ?? [];
+  await openWorkspace(workspaces.some((/** @type {any} */ w) => w.id === wid) ? wid : workspaces[0].id, cid);
+}
+
+/** A new account with no workspace: make one. */
+function firstRun() {
+  const form = h('form', { class: 'auth__form', onsubmit: async (/** @type {Event} */ e) => {
+    e.preventDefault();
+    const name = String(new FormData(/** @type {HTMLFormElement} */ (e.target)).get('name'));
+    const { workspace } = await post('/workspaces', { name });
+    store.workspaces = [workspace];
+    await openWorkspace(workspace.id);
+  } },
+  h('h1', { class: 'auth__title' }, 'Create a workspace'),
+  h('p', { class: 'auth__note' }, 'A workspace is your team’s home. You can invite people next.'),
+  h('label', null, 'Workspace name', h('input', { name: 'name', required: true, maxlength: 80 })),
+  h('button', { class: 'button button--primary', type: 'submit' }, 'Create workspace'));
+  fill(root, h('main', { class: 'auth' }, form));
+}
+
+/** @param {string} wid @param {string} [cid] */
+async function openWorkspace(wid, cid) {
+  await chat.loadWorkspace(wid);
+  const sidebar = h('aside', { class: 'sidebar', id: 'sidebar' });
+  const main = h('main', { class: 'channel' });
+  const menu = h('button', { class: 'button menu', 'aria-label': 'Channels', 'aria-controls': 'sidebar',
+    onclick: () => document.body.classList.toggle('drawer-open') }, '☰');
+  fill(root, h('div', { class: 'shell' }, menu, sidebar, main));
+  unmountSidebar();
+  unmountSidebar = mountSidebar(sidebar, {
+    open: (id) => openChannel(main, id), newChannel, browse, newDm, invite, profile, theme: toggleTheme,
+    logout: async () => { socket?.stop(); await post('/auth/logout').catch(() => {}); location.href = '/'; },
+  });
+  const general = [...store.channels.values()].find((c) => c.is_default);
+  const first = cid && store.channels.has(cid) ? cid : general?.id ?? [...store.channels.keys()][0];
+  if (first) openChannel(main, first);
+  if (!socket) {
+    socket = new Socket(onFrame, (state) => { store.connection = state; changed('connection'); }, () => chat.catchUpAll());
+    socket.connect();
+    /** @type {any} */ (window).__ocomms = { socket, store };
+  }
+
+  async function newChannel() {
+    const values = await ask('New channel', [field('Name', 'name', { required: true, pattern: '[a-z0-9_-]{1,80}' }),
+      choice('Visibility', 'kind', [['public', 'Public: anyone in the workspace'], ['private', 'Private: invited people']])], 'Create');
+    if (!values) return;
+    const channel = await chat.createChannel(wid, values.name, /** @type {any} */ (values.kind)).catch((e) => alert(e.message));
+    if (channel) openChannel(main, channel.id);
+  }
+  async function browse() {
+    const { channels } = await get(`/workspaces/${wid}/channels`);
+    const open = channels.filter((/** @type {any} */ c) => c.kind === 'public' && !c.is_member);
+    const values = await ask('Browse channels', [choice('Channel', 'id', open.map((/** @type {any} */ c) => [c.id, `# ${c.name}`]))], 'Join');
+    if (values?.id) { await chat.join(values.id); openChannel(main, values.id); }
+  }
+  async function newDm() {
+    const others = [...store.users.values()].filter((u) => u.id !== store.me?.id);
+    const values = await ask('New message', [choice('To', 'user', others.map((u) => [u.id, u.name]))], 'Open');
+    if (values?.user) openChannel(main, (await chat.openDm(wid, [values.user])).id);
+  }
+  async function invite() {
+    const { invite } = await post(`/workspaces/${wid}/invites`, {});
+    await show('Invite people', `${location.origin}/invite/${invite.code}`);
+  }
+  async function profile() {
+    const me = store.me;
+    const values = await ask('Your profile', [field('Display name', 'name', { value: me?.name ?? '', required: true }),
+      field('Status', 'status_text', { value: me?.status_text ?? '', maxlength: 100 })], 'Save');
+    if (values) { const { user } = await patch('/me', values); store.me = user; store.users.set(user.id, user); changed('all'); }
+  }
+}
+
+/** @param {HTMLElement} main @param {string} cid */
+function openChannel(main, cid) {
+  unmountChannel();
+  store.channelId = cid;
+  document.body.classList.remove('drawer-open');
+  history.replaceState(null, '', `/w/${store.workspaceId}/c/${cid}`);
+  changed('channels');
+  unmountChannel = mountChannel(main, cid, (frame) => socket?.send(frame));
+}
+
+// Ctrl/Cmd+K: jump to a channel by name.
+document.addEventListener('keydown', async (e) => {
+  if (!(e.key === 'k' && (e.ctrlKey || e.metaKey)) || !store.workspaceId) return;
+  e.preventDefault();
+  const mine = [...store.channels.values()].filter((c) => c.is_member);
+  const values = await ask('Jump to…', [choice('Channel', 'id', mine.map((c) => [c.id, c.kind === 'dm' ? 'DM' : `# ${c.name}`]))], 'Go');
+  const main = /** @type {HTMLElement | null} */ (document.querySelector('main.channel'));
+  if (values?.id && main) openChannel(main, values.id);
+});
+
+boot();

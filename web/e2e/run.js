@@ -1,0 +1,188 @@
+// End-to-end in real Chromium (Debian's, driven by playwright-core): two people sign up, make a
+// workspace, invite, chat live both ways, see typing and presence, unread badges, edits and
+// deletes, a theme that survives reload, and a cut socket that catches up without duplicates.
+// Saves screenshots under docs/screenshots and prints the client's load figures.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..');
+const binary = process.env.OCOMMS_BIN ?? join(repo, 'target', 'debug', 'ocomms');
+const shots = join(repo, 'docs', 'screenshots');
+mkdirSync(shots, { recursive: true });
+const WAIT = 10_000;
+
+const port = await new Promise((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+const base = `http://127.0.0.1:${port}`;
+const server = spawn(binary, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', mkdtempSync(join(tmpdir(), 'ocomms-e2e-')), '--log', 'warn'],
+  { stdio: ['ignore', 'inherit', 'inherit'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let passed = 0;
+let failed = 0;
+/** Runs one named step; the suite stops at the first failure. */
+async function step(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    passed += 1;
+    console.log(`ok - ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failed += 1;
+    console.log(`not ok - ${name}\n${e.stack}`);
+    throw e;
+  }
+}
+
+try {
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${base}/readyz`)).ok) break; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const ana = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const ben = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const figures = {};
+
+  await step('Ana signs up and creates a workspace', async () => {
+    await ana.goto(base);
+    await ana.getByRole('button', { name: 'Create an account' }).waitFor({ timeout: WAIT });
+    // Bytes on the wire for the app itself (compressed, headers excluded), from Resource Timing.
+    figures.cold_load_bytes_transferred = await ana.evaluate(() => performance.getEntries()
+      .filter((e) => 'transferSize' in e && !e.name.includes('/api/'))
+      .reduce((sum, e) => sum + /** @type {PerformanceResourceTiming} */ (e).transferSize, 0));
+    await ana.getByRole('button', { name: 'Create an account' }).click();
+    await ana.getByLabel('Name').fill('Ana');
+    await ana.getByLabel('Email').fill('ana@example.com');
+    await ana.getByLabel('Password').fill('correct horse battery');
+    await ana.getByRole('button', { name: 'Create account' }).click();
+    await ana.getByLabel('Workspace name').fill('Acme');
+    await ana.getByRole('button', { name: 'Create workspace' }).click();
+    await ana.getByRole('heading', { name: '# general' }).waitFor({ timeout: WAIT });
+  });
+
+  let inviteLink = '';
+  await step('Ana makes an invite link; Ben signs up through it', async () => {
+    await ana.getByRole('button', { name: 'Invite' }).click();
+    inviteLink = await ana.locator('.dialog__copy').inputValue();
+    assert.match(inviteLink, /\/invite\/[0-9a-f]+$/);
+    await ana.getByRole('button', { name: 'Done' }).click();
+    await ben.goto(inviteLink);
+    await ben.getByLabel('Name').fill('Ben');
+    await ben.getByLabel('Email').fill('ben@example.com');
+    await ben.getByLabel('Password').fill('correct horse battery');
+    await ben.getByRole('button', { name: 'Create account' }).click();
+    await ben.getByRole('heading', { name: '# general' }).waitFor({ timeout: WAIT });
+  });
+
+  await step('messages travel live both ways, with typing and presence', async () => {
+    await ben.getByLabel('Message # general').fill('Hello Ana!');
+    await ana.locator('.typing', { hasText: 'Ben is typing…' }).waitFor({ timeout: WAIT });
+    await ben.getByLabel('Message # general').press('Enter');
+    await ana.locator('.message__body', { hasText: 'Hello Ana!' }).waitFor({ timeout: WAIT });
+    await ana.getByLabel('Message # general').fill('Hi **Ben**');
+    await ana.getByLabel('Message # general').press('Enter');
+    await ben.locator('.message__body strong', { hasText: 'Ben' }).waitFor({ timeout: WAIT });
+    await ana.getByRole('button', { name: 'New message' }).click();
+    await ana.getByRole('button', { name: 'Open' }).click();
+    await ana.getByRole('heading', { name: 'Ben' }).waitFor({ timeout: WAIT });
+    await ana.locator('.nav__item', { hasText: 'Ben' }).locator('.presence--online').waitFor({ timeout: WAIT });
+  });
+
+  await step('an unread badge appears and clears, in the title too', async () => {
+    await ben.getByLabel('Message # general').fill('Are you there?');
+    await ben.getByLabel('Message # general').press('Enter');
+    await ana.locator('.nav__item--unread', { hasText: 'general' }).waitFor({ timeout: WAIT });
+    assert.match(await ana.title(), /^\(1\) OComms$/);
+    await ana.locator('.nav__item', { hasText: 'general' }).click();
+    await ana.locator('.nav__item--unread').waitFor({ state: 'detached', timeout: WAIT });
+    assert.equal(await ana.title(), 'OComms');
+  });
+
+  await step("edits and deletes show on the other side", async () => {
+    const input = ana.getByLabel('Message # general');
+    await input.click();
+    await input.press('ArrowUp');
+    await input.fill('Hi **Ben**, welcome');
+    await input.press('Enter');
+    await ben.locator('.message__body', { hasText: 'Hi Ben, welcome' }).waitFor({ timeout: WAIT });
+    await ben.locator('.message', { hasText: 'welcome' }).getByText('(edited)').waitFor({ timeout: WAIT });
+    ana.once('dialog', (d) => d.accept());
+    const mine = ana.locator('.message', { hasText: 'welcome' });
+    await mine.hover();
+    await mine.getByRole('button', { name: 'Delete message' }).click();
+    await ben.locator('.message__deleted').waitFor({ timeout: WAIT });
+  });
+
+  await step('the theme toggle persists across a reload', async () => {
+    const before = await ben.evaluate(() => document.documentElement.dataset.theme);
+    await ben.getByRole('button', { name: 'Switch theme' }).click();
+    await ben.getByRole('button', { name: 'Switch theme' }).click();
+    const chosen = await ben.evaluate(() => document.documentElement.dataset.themeChoice);
+    assert.equal(chosen, 'dark');
+    await ben.reload();
+    await ben.getByRole('heading', { name: '# general' }).waitFor({ timeout: WAIT });
+    assert.equal(await ben.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    assert.notEqual(before, undefined);
+  });
+
+  await step('a cut socket catches up after reconnecting, without duplicates', async () => {
+    await ben.evaluate(() => { const s = window.__ocomms.socket; s.stop(); });
+    await ben.locator('.connection', { hasText: 'Reconnecting…' }).waitFor({ timeout: WAIT });
+    for (const text of ['While you were away 1', 'While you were away 2']) {
+      await ana.getByLabel('Message # general').fill(text);
+      await ana.getByLabel('Message # general').press('Enter');
+      await ana.locator('.message__body', { hasText: text }).waitFor({ timeout: WAIT });
+    }
+    await ben.evaluate(() => window.__ocomms.socket.connect());
+    await ben.locator('.message__body', { hasText: 'While you were away 2' }).waitFor({ timeout: WAIT });
+    assert.equal(await ben.locator('.message__body', { hasText: 'While you were away 1' }).count(), 1);
+    assert.equal(await ben.locator('.message__body', { hasText: 'Hello Ana!' }).count(), 1);
+  });
+
+  await step('screenshots: light, dark, mobile', async () => {
+    await ana.evaluate(() => { localStorage.setItem('ocomms-theme', 'light'); });
+    await ana.reload();
+    await ana.getByRole('heading', { name: '# general' }).waitFor({ timeout: WAIT });
+    await ana.screenshot({ path: join(shots, 'channel-light.png') });
+    await ben.screenshot({ path: join(shots, 'channel-dark.png') });
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 780 }, isMobile: true })).newPage();
+    await phone.goto(`${base}/`);
+    await phone.screenshot({ path: join(shots, 'login-mobile.png') });
+  });
+
+  await step('figures: first channel rendered, 1,000 messages rendered', async () => {
+    const started = Date.now();
+    await ana.reload();
+    await ana.locator('.message').first().waitFor({ timeout: WAIT });
+    figures.navigation_to_first_channel_ms = Date.now() - started;
+    const cid = new URL(ana.url()).pathname.split('/')[4];
+    await ana.evaluate(async (cid) => {
+      for (let i = 0; i < 1000; i += 50) {
+        await Promise.all(Array.from({ length: 50 }, (_, k) => fetch(`/api/v1/channels/${cid}/messages`, {
+          method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ content: `Message number ${i + k} with **some** text` }) })));
+      }
+    }, cid);
+    const t0 = Date.now();
+    await ana.reload();
+    await ana.locator('.message').nth(40).waitFor({ timeout: WAIT });
+    figures.channel_with_1000_messages_ms = Date.now() - t0;
+    console.log(`figures: ${JSON.stringify(figures)}`);
+  });
+} finally {
+  await browser.close();
+  server.kill();
+  console.log(`\n${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,102 @@
+// @ts-check
+/** A channel's messages as the client holds them: ordered by seq, each once, plus the
+ * optimistic ones still on their way. No DOM here. */
+
+/**
+ * @typedef {{id: string, channel_id: string, seq: number, author_id: string, content: string,
+ *   html: string, created_at: string, edited_at: string | null, deleted: boolean,
+ *   thread_root_id: string | null, reply_count: number, mentions: string[]}} Message
+ * @typedef {{clientId: string, content: string, status: 'pending' | 'failed', created_at: string}} Pending
+ * @typedef {{messages: Message[], pending: Pending[], lastSeq: number, hasOlder: boolean}} ChannelLog
+ */
+
+/** @returns {ChannelLog} */
+export function emptyLog() {
+  return { messages: [], pending: [], lastSeq: 0, hasOlder: true };
+}
+
+/**
+ * Inserts or replaces messages (by id), keeping seq order. Thread replies stay out of the list.
+ * @param {Message[]} list @param {Message[]} incoming @returns {Message[]}
+ */
+export function mergeMessages(list, incoming) {
+  const byId = new Map(list.map((m) => [m.id, m]));
+  for (const m of incoming) {
+    if (m.thread_root_id) continue;
+    byId.set(m.id, m);
+  }
+  return [...byId.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * What to do with an event of seq `seq` given the last seq applied: apply it, ignore it (seen),
+ * or fetch the log first (a gap).
+ * @param {number} lastSeq @param {number} seq @returns {'apply' | 'duplicate' | 'gap'}
+ */
+export function classify(lastSeq, seq) {
+  if (seq <= lastSeq) return 'duplicate';
+  if (seq === lastSeq + 1) return 'apply';
+  return 'gap';
+}
+
+/**
+ * Applies one persistent event to a log; returns the new log.
+ * @param {ChannelLog} log @param {{type: string, seq: number, message?: Message, message_id?: string}} event
+ * @returns {ChannelLog}
+ */
+export function applyEvent(log, event) {
+  let messages = log.messages;
+  if ((event.type === 'message.created' || event.type === 'message.updated') && event.message) {
+    messages = mergeMessages(messages, [event.message]);
+  } else if (event.type === 'message.deleted') {
+    messages = messages.map((m) =>
+      m.id === event.message_id ? { ...m, deleted: true, content: '', html: '' } : m);
+  }
+  return { ...log, messages, lastSeq: Math.max(log.lastSeq, event.seq) };
+}
+
+/**
+ * Adds an optimistic message, shown at once as pending.
+ * @param {ChannelLog} log @param {string} clientId @param {string} content @returns {ChannelLog}
+ */
+export function addPending(log, clientId, content) {
+  const pending = { clientId, content, status: /** @type {'pending'} */ ('pending'), created_at: new Date().toISOString() };
+  return { ...log, pending: [...log.pending, pending] };
+}
+
+/**
+ * The server answered a send: the pending copy gives way to the server's.
+ * @param {ChannelLog} log @param {string} clientId @param {Message} message @returns {ChannelLog}
+ */
+export function confirmPending(log, clientId, message) {
+  return {
+    ...log,
+    pending: log.pending.filter((p) => p.clientId !== clientId),
+    messages: mergeMessages(log.messages, [message]),
+  };
+}
+
+/**
+ * One's own message arrived on the socket before the answer to its POST: the pending copy with
+ * the same content gives way now, so the message never shows twice.
+ * @param {ChannelLog} log @param {Message} message @returns {ChannelLog}
+ */
+export function settlePending(log, message) {
+  const i = log.pending.findIndex((p) => p.content.trim() === message.content.trim());
+  if (i < 0) return log;
+  return { ...log, pending: log.pending.filter((_, k) => k !== i) };
+}
+
+/**
+ * @param {ChannelLog} log @param {string} clientId @param {'pending' | 'failed'} status
+ * @returns {ChannelLog}
+ */
+export function markPending(log, clientId, status) {
+  return { ...log, pending: log.pending.map((p) => (p.clientId === clientId ? { ...p, status } : p)) };
+}
+
+/** Keeps at most `max` messages in memory, the newest. @param {ChannelLog} log @param {number} max */
+export function cap(log, max) {
+  if (log.messages.length <= max) return log;
+  return { ...log, messages: log.messages.slice(-max), hasOlder: true };
+}

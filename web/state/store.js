@@ -1,0 +1,124 @@
+// @ts-check
+/** The client's state: plain data, changed only through the functions here, which tell the
+ * views. No DOM here. */
+import { emptyLog, applyEvent, classify, settlePending } from './messages.js';
+import { onMessage, onRead } from './unread.js';
+import { typed } from './typing.js';
+
+/**
+ * @typedef {import('./messages.js').ChannelLog} ChannelLog
+ * @typedef {import('./unread.js').Channel} Channel
+ * @typedef {{id: string, name: string, status_text: string, email?: string}} User
+ */
+
+export const store = {
+  /** @type {User | null} */ me: null,
+  /** @type {{id: string, name: string, role: string}[]} */ workspaces: [],
+  /** @type {string | null} */ workspaceId: null,
+  /** @type {Map<string, Channel>} */ channels: new Map(),
+  /** @type {string | null} */ channelId: null,
+  /** @type {Map<string, ChannelLog>} */ logs: new Map(),
+  /** @type {Map<string, User>} */ users: new Map(),
+  /** @type {Map<string, string>} */ presence: new Map(),
+  /** @type {Map<string, Map<string, number>>} */ typing: new Map(),
+  /** @type {'connecting' | 'open' | 'closed'} */ connection: 'closed',
+};
+
+/** @type {Set<(what: string) => void>} */
+const listeners = new Set();
+
+/** @param {(what: string) => void} fn @returns {() => void} unsubscribe */
+export function subscribe(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/** Tells the views what changed: 'channels', 'messages', 'typing', 'presence', 'connection', 'all'. */
+export function changed(/** @type {string} */ what) {
+  for (const fn of listeners) fn(what);
+}
+
+/** @param {string} cid */
+export function logOf(cid) {
+  let log = store.logs.get(cid);
+  if (!log) {
+    log = emptyLog();
+    const channel = store.channels.get(cid);
+    if (channel) log.lastSeq = channel.last_seq;
+    store.logs.set(cid, log);
+  }
+  return log;
+}
+
+/** @param {string} cid @param {ChannelLog} log */
+export function setLog(cid, log) {
+  store.logs.set(cid, log);
+  if (cid === store.channelId) changed('messages');
+}
+
+/** @param {Channel} channel */
+export function putChannel(channel) {
+  const known = store.channels.get(channel.id);
+  store.channels.set(channel.id, known ? { ...known, ...pickShared(channel) } : channel);
+  changed('channels');
+}
+
+/** Fields of a broadcast channel object that hold for every reader. @param {Channel} c */
+function pickShared(c) {
+  const { name, topic, archived, kind, last_seq } = c;
+  return { name, topic, archived, kind, last_seq };
+}
+
+/**
+ * A persistent event from the socket or the log. Returns 'gap' when the client must fetch the
+ * log before it (docs/protocol.md).
+ * @param {any} event @returns {'applied' | 'duplicate' | 'gap' | 'ignored'}
+ */
+export function applyPersistent(event) {
+  const channel = store.channels.get(event.channel_id);
+  if (!channel || !channel.is_member) return 'ignored';
+  const log = logOf(event.channel_id);
+  const verdict = classify(log.lastSeq, event.seq);
+  if (verdict === 'duplicate') return 'duplicate';
+  if (verdict === 'gap') return 'gap';
+  let next = applyEvent(log, event);
+  if (event.type === 'message.created' && event.message?.author_id === store.me?.id) next = settlePending(next, event.message);
+  setLog(event.channel_id, next);
+  let updated = { ...channel, last_seq: Math.max(channel.last_seq, event.seq) };
+  const viewing = event.channel_id === store.channelId && document.visibilityState === 'visible';
+  if (event.type === 'message.created' && event.message && store.me) {
+    updated = onMessage(channel, event.message, event.seq, store.me.id, viewing);
+  }
+  if (event.type === 'channel.updated' && event.channel) {
+    updated = { ...updated, ...pickShared(event.channel), last_seq: updated.last_seq };
+  }
+  store.channels.set(channel.id, updated);
+  changed('channels');
+  return 'applied';
+}
+
+/** @param {string} cid @param {number} seq */
+export function markRead(cid, seq) {
+  const channel = store.channels.get(cid);
+  if (!channel) return;
+  store.channels.set(cid, onRead(channel, seq));
+  changed('channels');
+}
+
+/** @param {string} cid @param {string} userId */
+export function someoneTyped(cid, userId) {
+  store.typing.set(cid, typed(store.typing.get(cid) ?? new Map(), userId, Date.now()));
+  if (cid === store.channelId) changed('typing');
+}
+
+/** @param {string} userId */
+export function nameOf(userId) {
+  return store.users.get(userId)?.name ?? 'Someone';
+}
+
+/** A DM's name: the other people in it. @param {Channel} channel */
+export function channelLabel(channel) {
+  if (channel.kind !== 'dm') return `# ${channel.name}`;
+  const others = channel.dm_user_ids.filter((id) => id !== store.me?.id);
+  return others.map(nameOf).join(', ') || 'You';
+}

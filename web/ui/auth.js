@@ -1,0 +1,45 @@
+// @ts-check
+/** Sign-up and log-in, and the invite landing page. */
+import { h, fill } from './dom.js';
+import { post, ApiError } from '../api/http.js';
+
+/**
+ * @param {HTMLElement} root
+ * @param {{invite?: string, onDone: () => void}} opts
+ */
+export function showAuth(root, { invite, onDone }) {
+  let mode = invite ? 'signup' : 'login';
+  const error = h('p', { class: 'auth__error', role: 'alert' });
+  const render = () => {
+    const signup = mode === 'signup';
+    const form = h('form', { class: 'auth__form', onsubmit: submit },
+      h('h1', { class: 'auth__title' }, signup ? 'Create your account' : 'Log in to OComms'),
+      invite ? h('p', { class: 'auth__note' }, 'You have been invited to a workspace.') : null,
+      signup ? h('label', null, 'Name', h('input', { name: 'name', required: true, autocomplete: 'name' })) : null,
+      h('label', null, 'Email', h('input', { name: 'email', type: 'email', required: true, autocomplete: 'email' })),
+      h('label', null, 'Password', h('input', { name: 'password', type: 'password', required: true, minlength: 8,
+        autocomplete: signup ? 'new-password' : 'current-password' })),
+      error,
+      h('button', { class: 'button button--primary', type: 'submit' }, signup ? 'Create account' : 'Log in'),
+      h('button', { class: 'button button--link', type: 'button', onclick: () => { mode = signup ? 'login' : 'signup'; render(); } },
+        signup ? 'I have an account' : 'Create an account'));
+    fill(root, h('main', { class: 'auth' }, form));
+    /** @type {HTMLInputElement | null} */ (form.querySelector('input'))?.focus();
+  };
+
+  /** @param {SubmitEvent} e */
+  async function submit(e) {
+    e.preventDefault();
+    const data = Object.fromEntries(new FormData(/** @type {HTMLFormElement} */ (e.target)));
+    error.textContent = '';
+    try {
+      if (mode === 'signup') await post('/auth/signup', { ...data, invite_code: invite });
+      else await post('/auth/login', data);
+      if (invite && mode === 'login') await post(`/invites/${invite}/accept`);
+      onDone();
+    } catch (err) {
+      error.textContent = err instanceof ApiError ? err.message : 'Something went wrong';
+    }
+  }
+  render();
+}

@@ -1,0 +1,42 @@
+// @ts-check
+/** Small modal dialogs: a form in a native <dialog>, resolved with its values or null. */
+import { h } from './dom.js';
+
+/**
+ * @param {string} title
+ * @param {HTMLElement[]} fields
+ * @param {string} submitLabel
+ * @returns {Promise<Record<string, string> | null>}
+ */
+export function ask(title, fields, submitLabel) {
+  return new Promise((resolve) => {
+    const form = h('form', { method: 'dialog', class: 'dialog__form' },
+      h('h2', null, title), ...fields,
+      h('div', { class: 'dialog__buttons' },
+        h('button', { class: 'button', value: 'cancel', type: 'button', onclick: () => { dialog.close(); } }, 'Cancel'),
+        h('button', { class: 'button button--primary', value: 'ok', type: 'submit' }, submitLabel)));
+    const dialog = /** @type {HTMLDialogElement} */ (h('dialog', { class: 'dialog' }, form));
+    let result = /** @type {Record<string, string> | null} */ (null);
+    form.addEventListener('submit', () => {
+      result = /** @type {Record<string, string>} */ (Object.fromEntries(new FormData(/** @type {HTMLFormElement} */ (form))));
+    });
+    dialog.addEventListener('close', () => { dialog.remove(); resolve(result); });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+/** @param {string} label @param {string} name @param {Record<string, any>} [attrs] */
+export function field(label, name, attrs = {}) {
+  return h('label', null, label, h('input', { name, ...attrs }));
+}
+
+/** @param {string} label @param {string} name @param {[string, string][]} options */
+export function choice(label, name, options) {
+  return h('label', null, label, h('select', { name }, ...options.map(([value, text]) => h('option', { value }, text))));
+}
+
+/** Shows a text to copy. @param {string} title @param {string} text */
+export function show(title, text) {
+  return ask(title, [h('input', { readonly: true, value: text, class: 'dialog__copy', onfocus: (/** @type {any} */ e) => e.target.select() })], 'Done');
+}
