@@ -9,7 +9,7 @@ import { totalUnread, title } from './state/unread.js';
 import { showAuth } from './ui/auth.js';
 import { mountSidebar } from './ui/sidebar.js';
 import { mountChannel } from './ui/channel.js';
-import { ask, field, choice, show } from './ui/dialogs.js';
+import { ask, field, choice, checks, show } from './ui/dialogs.js';
 import { toggleTheme } from './ui/theme.js';
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
@@ -96,7 +96,7 @@ async function openWorkspace(wid, cid) {
   await chat.loadWorkspace(wid);
   const sidebar = h('aside', { class: 'sidebar', id: 'sidebar' });
   const main = h('main', { class: 'channel' });
-  const menu = h('button', { class: 'button menu', 'aria-label': 'Channels', 'aria-controls': 'sidebar',
+  const menu = h('button', { class: 'button menu', 'aria-label': 'Open the channel list', 'aria-controls': 'sidebar',
     onclick: () => document.body.classList.toggle('drawer-open') }, '☰');
   fill(root, h('div', { class: 'shell' }, menu, sidebar, main));
   unmountSidebar();
@@ -117,19 +117,21 @@ async function openWorkspace(wid, cid) {
     const values = await ask('New channel', [field('Name', 'name', { required: true, pattern: '[a-z0-9_-]{1,80}' }),
       choice('Visibility', 'kind', [['public', 'Public: anyone in the workspace'], ['private', 'Private: invited people']])], 'Create');
     if (!values) return;
-    const channel = await chat.createChannel(wid, values.name, /** @type {any} */ (values.kind)).catch((e) => alert(e.message));
+    const channel = await chat.createChannel(wid, String(values.get('name')), /** @type {any} */ (values.get('kind'))).catch((e) => alert(e.message));
     if (channel) openChannel(main, channel.id);
   }
   async function browse() {
     const { channels } = await get(`/workspaces/${wid}/channels`);
     const open = channels.filter((/** @type {any} */ c) => c.kind === 'public' && !c.is_member);
     const values = await ask('Browse channels', [choice('Channel', 'id', open.map((/** @type {any} */ c) => [c.id, `# ${c.name}`]))], 'Join');
-    if (values?.id) { await chat.join(values.id); openChannel(main, values.id); }
+    const id = values?.get('id');
+    if (id) { await chat.join(String(id)); openChannel(main, String(id)); }
   }
   async function newDm() {
     const others = [...store.users.values()].filter((u) => u.id !== store.me?.id);
-    const values = await ask('New message', [choice('To', 'user', others.map((u) => [u.id, u.name]))], 'Open');
-    if (values?.user) openChannel(main, (await chat.openDm(wid, [values.user])).id);
+    const values = await ask('New message', [checks('To (up to 8 people)', 'user', others.map((u) => [u.id, u.name]))], 'Open');
+    const people = values?.getAll('user').map(String) ?? [];
+    if (people.length) openChannel(main, (await chat.openDm(wid, people).catch((e) => { alert(e.message); return { id: '' }; })).id);
   }
   async function invite() {
     const { invite } = await post(`/workspaces/${wid}/invites`, {});
@@ -139,12 +141,18 @@ async function openWorkspace(wid, cid) {
     const me = store.me;
     const values = await ask('Your profile', [field('Display name', 'name', { value: me?.name ?? '', required: true }),
       field('Status', 'status_text', { value: me?.status_text ?? '', maxlength: 100 })], 'Save');
-    if (values) { const { user } = await patch('/me', values); store.me = user; store.users.set(user.id, user); changed('all'); }
+    if (values) {
+      const { user } = await patch('/me', Object.fromEntries(values));
+      store.me = user;
+      store.users.set(user.id, user);
+      changed('all');
+    }
   }
 }
 
 /** @param {HTMLElement} main @param {string} cid */
 function openChannel(main, cid) {
+  if (!cid) return;
   unmountChannel();
   store.channelId = cid;
   document.body.classList.remove('drawer-open');
@@ -160,7 +168,8 @@ document.addEventListener('keydown', async (e) => {
   const mine = [...store.channels.values()].filter((c) => c.is_member);
   const values = await ask('Jump to…', [choice('Channel', 'id', mine.map((c) => [c.id, c.kind === 'dm' ? 'DM' : `# ${c.name}`]))], 'Go');
   const main = /** @type {HTMLElement | null} */ (document.querySelector('main.channel'));
-  if (values?.id && main) openChannel(main, values.id);
+  const id = values?.get('id');
+  if (id && main) openChannel(main, String(id));
 });
 
 boot();

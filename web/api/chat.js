@@ -39,6 +39,12 @@ export async function loadMessages(cid, older = false) {
   setLog(cid, { ...current, messages, hasOlder: page.has_more, lastSeq: fresh ? Math.max(current.lastSeq, store.channels.get(cid)?.last_seq ?? 0) : current.lastSeq });
 }
 
+/** @param {string} cid */
+export async function loadMemberCount(cid) {
+  const { members } = await get(`/channels/${cid}/members`);
+  store.memberCounts.set(cid, members.length);
+}
+
 /** Fetches what a channel's log holds after the last applied seq and applies it. @param {string} cid */
 export async function catchUp(cid) {
   for (;;) {

@@ -93,7 +93,9 @@ try {
     await ana.getByLabel('Message # general').fill('Hi **Ben**');
     await ana.getByLabel('Message # general').press('Enter');
     await ben.locator('.message__body strong', { hasText: 'Ben' }).waitFor({ timeout: WAIT });
+    await ana.locator('.channel__members', { hasText: '2 members' }).waitFor({ timeout: WAIT });
     await ana.getByRole('button', { name: 'New message' }).click();
+    await ana.getByLabel('Ben').check();
     await ana.getByRole('button', { name: 'Open' }).click();
     await ana.getByRole('heading', { name: 'Ben' }).waitFor({ timeout: WAIT });
     await ana.locator('.nav__item', { hasText: 'Ben' }).locator('.presence--online').waitFor({ timeout: WAIT });
@@ -159,6 +161,22 @@ try {
     const phone = await (await browser.newContext({ viewport: { width: 390, height: 780 }, isMobile: true })).newPage();
     await phone.goto(`${base}/`);
     await phone.screenshot({ path: join(shots, 'login-mobile.png') });
+    await phone.getByLabel('Email').fill('ben@example.com');
+    await phone.getByLabel('Password').fill('correct horse battery');
+    await phone.getByRole('button', { name: 'Log in' }).click();
+    await phone.getByRole('heading', { name: '# general' }).waitFor({ timeout: WAIT });
+    await phone.screenshot({ path: join(shots, 'channel-mobile.png') });
+    await phone.getByRole('button', { name: 'Open the channel list' }).click();
+    await phone.waitForTimeout(300);
+    await phone.screenshot({ path: join(shots, 'drawer-mobile.png') });
+  });
+
+  await step('logging out ends the session and returns to the log-in page', async () => {
+    const phone = browser.contexts()[2].pages()[0];
+    await phone.getByRole('button', { name: 'Log out' }).click();
+    await phone.getByRole('button', { name: 'Log in' }).waitFor({ timeout: WAIT });
+    const status = await phone.evaluate(async () => (await fetch('/api/v1/me')).status);
+    assert.equal(status, 401);
   });
 
   await step('figures: first channel rendered, 1,000 messages rendered', async () => {

@@ -22,6 +22,7 @@ export const store = {
   /** @type {Map<string, string>} */ presence: new Map(),
   /** @type {Map<string, Map<string, number>>} */ typing: new Map(),
   /** @type {'connecting' | 'open' | 'closed'} */ connection: 'closed',
+  /** Members per channel, for the channel header. @type {Map<string, number>} */ memberCounts: new Map(),
 };
 
 /** @type {Set<(what: string) => void>} */
@@ -89,6 +90,9 @@ export function applyPersistent(event) {
   if (event.type === 'message.created' && event.message && store.me) {
     updated = onMessage(channel, event.message, event.seq, store.me.id, viewing);
   }
+  const count = store.memberCounts.get(channel.id);
+  if (count !== undefined && event.type === 'channel.member_joined') store.memberCounts.set(channel.id, count + 1);
+  if (count !== undefined && event.type === 'channel.member_left') store.memberCounts.set(channel.id, count - 1);
   if (event.type === 'channel.updated' && event.channel) {
     updated = { ...updated, ...pickShared(event.channel), last_seq: updated.last_seq };
   }

@@ -1,7 +1,8 @@
 // @ts-check
 /** The open channel: header, messages, typing line, composer. */
 import { h, fill } from './dom.js';
-import { store, subscribe, logOf, nameOf, channelLabel } from '../state/store.js';
+import { store, subscribe, logOf, setLog, nameOf, channelLabel } from '../state/store.js';
+import { cap } from '../state/messages.js';
 import { active, describe } from '../state/typing.js';
 import { renderMessages } from './messages.js';
 import * as chat from '../api/chat.js';
@@ -17,6 +18,7 @@ export function mountChannel(root, cid, sendFrame) {
   const readMarker = channel.last_read_seq;
   const title = h('h2', { class: 'channel__name' });
   const topic = h('p', { class: 'channel__topic' });
+  const members = h('span', { class: 'channel__members' });
   const list = h('ol', { class: 'messages', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages' });
   const scroller = h('div', { class: 'messages__scroll' }, list);
   const latest = h('button', { class: 'button jump', hidden: true, onclick: () => toBottom() }, 'Jump to latest ↓');
@@ -34,6 +36,8 @@ export function mountChannel(root, cid, sendFrame) {
     if (!c) return;
     title.textContent = channelLabel(c);
     topic.textContent = c.archived ? 'Archived: read-only' : c.topic;
+    const count = store.memberCounts.get(cid);
+    members.textContent = count === undefined ? '' : `${count} member${count === 1 ? '' : 's'}`;
     const member = c.is_member && !c.archived;
     composer.hidden = !member;
     joinBar.hidden = member || c.archived || c.kind !== 'public';
@@ -43,6 +47,12 @@ export function mountChannel(root, cid, sendFrame) {
   const draw = () => {
     const stick = nearBottom();
     const before = scroller.scrollHeight - scroller.scrollTop;
+    // A long stay at the bottom keeps the DOM small: only the newest messages stay rendered.
+    const log = logOf(cid);
+    if (stick && log.messages.length > chat.MAX_MESSAGES) {
+      setLog(cid, cap(log, chat.MAX_MESSAGES));
+      return;
+    }
     renderMessages(list, cid, readMarker, { onEdit: startEdit, onDelete: remove, onRetry: (p) => chat.send(cid, p.content, p.clientId) });
     if (stick) toBottom();
     else if (loadingOlder) scroller.scrollTop = scroller.scrollHeight - before;
@@ -114,7 +124,7 @@ export function mountChannel(root, cid, sendFrame) {
   }
 
   fill(root,
-    h('header', { class: 'channel__header' }, h('div', null, title, topic)),
+    h('header', { class: 'channel__header' }, h('div', null, title, topic), members),
     scroller, latest, typing, composer, joinBar);
   header();
   const unsubscribe = subscribe((what) => {
@@ -126,6 +136,7 @@ export function mountChannel(root, cid, sendFrame) {
   const onVisible = () => markSeen();
   document.addEventListener('visibilitychange', onVisible);
   chat.loadMessages(cid).then(draw, () => {});
+  chat.loadMemberCount(cid).then(header, () => {});
   input.focus();
   return () => {
     unsubscribe();

@@ -6,7 +6,7 @@ import { h } from './dom.js';
  * @param {string} title
  * @param {HTMLElement[]} fields
  * @param {string} submitLabel
- * @returns {Promise<Record<string, string> | null>}
+ * @returns {Promise<FormData | null>} the form's values, or null when cancelled
  */
 export function ask(title, fields, submitLabel) {
   return new Promise((resolve) => {
@@ -16,9 +16,9 @@ export function ask(title, fields, submitLabel) {
         h('button', { class: 'button', value: 'cancel', type: 'button', onclick: () => { dialog.close(); } }, 'Cancel'),
         h('button', { class: 'button button--primary', value: 'ok', type: 'submit' }, submitLabel)));
     const dialog = /** @type {HTMLDialogElement} */ (h('dialog', { class: 'dialog' }, form));
-    let result = /** @type {Record<string, string> | null} */ (null);
+    let result = /** @type {FormData | null} */ (null);
     form.addEventListener('submit', () => {
-      result = /** @type {Record<string, string>} */ (Object.fromEntries(new FormData(/** @type {HTMLFormElement} */ (form))));
+      result = new FormData(/** @type {HTMLFormElement} */ (form));
     });
     dialog.addEventListener('close', () => { dialog.remove(); resolve(result); });
     document.body.append(dialog);
@@ -34,6 +34,12 @@ export function field(label, name, attrs = {}) {
 /** @param {string} label @param {string} name @param {[string, string][]} options */
 export function choice(label, name, options) {
   return h('label', null, label, h('select', { name }, ...options.map(([value, text]) => h('option', { value }, text))));
+}
+
+/** Check boxes, several of which may be ticked. @param {string} legend @param {string} name @param {[string, string][]} options */
+export function checks(legend, name, options) {
+  return h('fieldset', { class: 'dialog__checks' }, h('legend', null, legend),
+    ...options.map(([value, text]) => h('label', null, h('input', { type: 'checkbox', name, value }), text)));
 }
 
 /** Shows a text to copy. @param {string} title @param {string} text */
