@@ -4,7 +4,7 @@ import { h, fill } from './ui/dom.js';
 import { get, post, patch, ApiError } from './api/http.js';
 import { Socket } from './api/socket.js';
 import * as chat from './api/chat.js';
-import { store, changed, putChannel, markRead, someoneTyped } from './state/store.js';
+import { store, changed, subscribe, putChannel, markRead, someoneTyped } from './state/store.js';
 import { totalUnread, title } from './state/unread.js';
 import { showAuth } from './ui/auth.js';
 import { mountSidebar } from './ui/sidebar.js';
@@ -44,8 +44,12 @@ function onFrame(frame) {
     case 'error': console.warn('server refused a frame', frame); break;
     default: console.error('unknown frame type', frame.type, frame);
   }
-  document.title = title('OComms', totalUnread(store.channels.values()));
 }
+
+// The tab's title shows the unread total, whatever changed it (a frame, a read here or elsewhere).
+subscribe((what) => {
+  if (what === 'channels' || what === 'all') document.title = title('OComms', totalUnread(store.channels.values()));
+});
 
 /** Fetches the profile of someone the client has not met yet (a new member). @param {string} id */
 function learnUser(id) {
