@@ -106,6 +106,14 @@ async function openWorkspace(wid, cid) {
   unmountSidebar();
   unmountSidebar = mountSidebar(sidebar, {
     open: (id) => openChannel(main, id), newChannel, browse, newDm, invite, profile, theme: toggleTheme,
+    switchWorkspace: (id) => switchTo(id),
+    newWorkspace: async () => {
+      const values = await ask('New workspace', [field('Name', 'name', { required: true, maxlength: 80 })], 'Create');
+      if (!values) return;
+      const { workspace } = await post('/workspaces', { name: values.get('name') });
+      store.workspaces = [...store.workspaces, workspace];
+      switchTo(workspace.id);
+    },
     logout: async () => { socket?.stop(); await post('/auth/logout').catch(() => {}); location.href = '/'; },
   });
   const general = [...store.channels.values()].find((c) => c.is_default);
@@ -152,6 +160,16 @@ async function openWorkspace(wid, cid) {
       changed('all');
     }
   }
+}
+
+/** Leaves the current workspace's views for another's. @param {string} wid */
+function switchTo(wid) {
+  unmountChannel();
+  unmountChannel = () => {};
+  store.channelId = null;
+  store.logs.clear();
+  store.memberCounts.clear();
+  openWorkspace(wid);
 }
 
 /** @param {HTMLElement} main @param {string} cid */

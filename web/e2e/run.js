@@ -126,6 +126,17 @@ try {
     await ben.locator('.message__deleted').waitFor({ timeout: WAIT });
   });
 
+  await step('a second workspace appears in the switcher, and switching back works', async () => {
+    await ana.getByRole('button', { name: 'New workspace' }).click();
+    await ana.getByLabel('Name').fill('Side project');
+    await ana.getByRole('button', { name: 'Create' }).click();
+    await ana.getByLabel('Workspace', { exact: true }).waitFor({ timeout: WAIT });
+    assert.equal(await ana.getByLabel('Workspace', { exact: true }).locator('option:checked').textContent(), 'Side project');
+    await ana.locator('.message').first().waitFor({ state: 'detached', timeout: WAIT });
+    await ana.getByLabel('Workspace', { exact: true }).selectOption({ label: 'Acme' });
+    await ana.locator('.message__body', { hasText: 'Hello Ana!' }).waitFor({ timeout: WAIT });
+  });
+
   await step('the theme toggle persists across a reload', async () => {
     const before = await ben.evaluate(() => document.documentElement.dataset.theme);
     await ben.getByRole('button', { name: 'Switch theme' }).click();

@@ -6,7 +6,8 @@ import { store, subscribe, channelLabel } from '../state/store.js';
 /**
  * @param {HTMLElement} root
  * @param {{open: (cid: string) => void, newChannel: () => void, browse: () => void, newDm: () => void,
- *   invite: () => void, profile: () => void, theme: () => void, logout: () => void}} actions
+ *   invite: () => void, profile: () => void, theme: () => void, logout: () => void,
+ *   switchWorkspace: (wid: string) => void, newWorkspace: () => void}} actions
  * @returns {() => void} teardown
  */
 export function mountSidebar(root, actions) {
@@ -30,7 +31,12 @@ export function mountSidebar(root, actions) {
     };
     fill(root,
       h('div', { class: 'sidebar__top' },
-        h('strong', { class: 'sidebar__workspace' }, workspace?.name ?? 'OComms'),
+        store.workspaces.length > 1
+          ? h('select', { class: 'sidebar__switcher', 'aria-label': 'Workspace',
+            onchange: (/** @type {Event} */ e) => actions.switchWorkspace(/** @type {HTMLSelectElement} */ (e.target).value) },
+          ...store.workspaces.map((w) => h('option', { value: w.id, selected: w.id === store.workspaceId }, w.name)))
+          : h('strong', { class: 'sidebar__workspace' }, workspace?.name ?? 'OComms'),
+        h('button', { class: 'button button--small', onclick: actions.newWorkspace, 'aria-label': 'New workspace' }, '+'),
         h('button', { class: 'button button--small', onclick: actions.invite }, 'Invite')),
       h('nav', { class: 'nav', 'aria-label': 'Channels' },
         h('div', { class: 'nav__section' }, h('span', null, 'Channels'),

@@ -16,4 +16,5 @@ mod messages;
 mod multinode;
 mod openapi;
 mod routes;
+mod web;
 mod workspaces;

@@ -1,0 +1,60 @@
+//! The embedded web client: the page for every client route, immutable versioned assets,
+//! compression, and API errors kept apart from pages.
+
+use reqwest::{StatusCode, header};
+
+use crate::common::{Backend, TestServer};
+
+#[tokio::test]
+async fn serves_the_page_and_versioned_assets() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let http = reqwest::Client::new();
+    let get = |path: &str| http.get(format!("{}{path}", server.base)).send();
+
+    let page = get("/").await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()[header::CACHE_CONTROL], "no-cache");
+    assert!(page.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(page.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("script-src 'self'"));
+    let html = page.text().await.unwrap();
+    let end = html.find("/app.js\"").expect("the app's script") + "/app.js".len();
+    let start = html[..end].rfind("/v/").expect("a versioned asset path");
+    let app = &html[start..end];
+    assert_eq!(app.len(), "/v/".len() + 12 + "/app.js".len(), "{app}");
+    assert!(!html.contains("__V__"), "placeholder left in the page");
+
+    // Client routes reload to the same page.
+    for route in ["/w/abc/c/def", "/invite/0123abcd", "/login"] {
+        let resp = get(route).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{route}");
+        assert_eq!(resp.text().await.unwrap(), html, "{route}");
+    }
+
+    let asset = http
+        .get(format!("{}{app}", server.base))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asset.status(), StatusCode::OK);
+    assert_eq!(asset.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert!(asset.headers()[header::CONTENT_TYPE].to_str().unwrap().contains("javascript"));
+    assert_eq!(asset.headers()[header::CONTENT_ENCODING], "gzip");
+    // An old version's URL still answers, but is not cached for good.
+    let old = get(&app.replacen("/v/", "/v/0ld", 1)).await.unwrap();
+    assert_eq!(old.status(), StatusCode::OK);
+    assert_eq!(old.headers()[header::CACHE_CONTROL], "no-cache");
+    assert_eq!(get("/v/x/no-such-file.js").await.unwrap().status(), StatusCode::NOT_FOUND);
+
+    let manifest = get("/manifest.webmanifest").await.unwrap().text().await.unwrap();
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    assert!(manifest["icons"][0]["src"].as_str().unwrap().starts_with("/v/"));
+
+    // Unknown API routes and non-GET requests get the error envelope, not the page.
+    let api = get("/api/v1/nope").await.unwrap();
+    assert_eq!(api.status(), StatusCode::NOT_FOUND);
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
+    let post = http.post(format!("{}/w/abc", server.base)).send().await.unwrap();
+    assert_eq!(post.status(), StatusCode::NOT_FOUND);
+}
