@@ -48,7 +48,13 @@ async fn serves_the_page_and_versioned_assets() {
 
     let manifest = get("/manifest.webmanifest").await.unwrap().text().await.unwrap();
     let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
-    assert!(manifest["icons"][0]["src"].as_str().unwrap().starts_with("/v/"));
+    for icon in manifest["icons"].as_array().unwrap() {
+        let src = icon["src"].as_str().unwrap();
+        assert!(src.starts_with("/v/"), "{src}");
+        let resp = get(src).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{src}");
+        assert_eq!(resp.headers()[header::CONTENT_TYPE], icon["type"].as_str().unwrap(), "{src}");
+    }
 
     // Unknown API routes and non-GET requests get the error envelope, not the page.
     let api = get("/api/v1/nope").await.unwrap();
