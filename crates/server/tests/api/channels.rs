@@ -8,10 +8,7 @@ use crate::common::{Backend, TestServer, assert_error};
 
 async fn names_visibility_and_membership(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let ana = server.signup("Ana").await;
-    let ben = server.signup("Ben").await;
-    let wid = ana.create_workspace("Acme").await;
-    ana.invite(&wid, &ben).await;
+    let (ana, ben, wid) = server.pair("Ben").await;
 
     let dev = ana.create_channel(&wid, "dev", "public").await;
     let (status, body) = ana
@@ -141,10 +138,7 @@ both!(dms_map_one_set_to_one_channel);
 
 async fn topic_rename_and_archive(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let ana = server.signup("Ana").await;
-    let ben = server.signup("Ben").await;
-    let wid = ana.create_workspace("Acme").await;
-    ana.invite(&wid, &ben).await;
+    let (ana, ben, wid) = server.pair("Ben").await;
     let dev = ana.create_channel(&wid, "dev", "public").await;
     ben.ok(Method::POST, &format!("/api/v1/channels/{dev}/join"), None).await;
     let path = format!("/api/v1/channels/{dev}");
@@ -189,10 +183,7 @@ both!(topic_rename_and_archive);
 
 async fn unread_and_mention_counts(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let ana = server.signup("Ana").await;
-    let ben = server.signup("Ben Stone").await;
-    let wid = ana.create_workspace("Acme").await;
-    ana.invite(&wid, &ben).await;
+    let (ana, ben, wid) = server.pair("Ben Stone").await;
     let general = ana.channel_named(&wid, "general").await;
     let cid = general["id"].as_str().unwrap().to_string();
 

@@ -180,6 +180,15 @@ impl TestServer {
         Client { http: http_client(), base: self.base.clone(), token: None, user_id: String::new() }
     }
 
+    /// Ana, who owns the workspace "Acme", and `second`, a member of it: (Ana, second, workspace id).
+    pub async fn pair(&self, second: &str) -> (Client, Client, String) {
+        let ana = self.signup("Ana").await;
+        let other = self.signup(second).await;
+        let wid = ana.create_workspace("Acme").await;
+        ana.invite(&wid, &other).await;
+        (ana, other, wid)
+    }
+
     /// Signs up `name` <name@example.com> with a fixed password and returns a logged-in client.
     pub async fn signup(&self, name: &str) -> Client {
         let mut client = self.anonymous();

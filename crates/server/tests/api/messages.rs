@@ -67,10 +67,7 @@ both!(send_and_page);
 
 async fn retries_with_an_idempotency_key_create_nothing(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let ana = server.signup("Ana").await;
-    let ben = server.signup("Ben").await;
-    let wid = ana.create_workspace("Acme").await;
-    ana.invite(&wid, &ben).await;
+    let (ana, ben, wid) = server.pair("Ben").await;
     let cid = ana.channel_named(&wid, "general").await["id"].as_str().unwrap().to_string();
     let path = format!("/api/v1/channels/{cid}/messages");
     let body = json!({"content": "once", "idempotency_key": "client-1"});
@@ -106,10 +103,7 @@ both!(retries_with_an_idempotency_key_create_nothing);
 
 async fn edit_history_and_delete(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let ana = server.signup("Ana").await;
-    let ben = server.signup("Ben").await;
-    let wid = ana.create_workspace("Acme").await;
-    ana.invite(&wid, &ben).await;
+    let (ana, ben, wid) = server.pair("Ben").await;
     let cid = ana.channel_named(&wid, "general").await["id"].as_str().unwrap().to_string();
     let msg = ben.send(&cid, "frist").await;
     let mid = msg["id"].as_str().unwrap();
@@ -163,10 +157,7 @@ both!(edit_history_and_delete);
 
 async fn threads_mentions_and_rendering(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let ana = server.signup("Ana").await;
-    let ben = server.signup("Ben").await;
-    let wid = ana.create_workspace("Acme").await;
-    ana.invite(&wid, &ben).await;
+    let (ana, ben, wid) = server.pair("Ben").await;
     let cid = ana.channel_named(&wid, "general").await["id"].as_str().unwrap().to_string();
     let path = format!("/api/v1/channels/{cid}/messages");
 

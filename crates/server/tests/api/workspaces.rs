@@ -136,10 +136,7 @@ both!(roles_follow_the_rules);
 
 async fn removal_takes_every_channel_away(backend: Backend) {
     let server = TestServer::start(backend).await;
-    let ana = server.signup("Ana").await;
-    let ben = server.signup("Ben").await;
-    let wid = ana.create_workspace("Acme").await;
-    ana.invite(&wid, &ben).await;
+    let (ana, ben, wid) = server.pair("Ben").await;
     let secret = ana.create_channel(&wid, "secret", "private").await;
     ana.ok(
         Method::POST,
