@@ -18,6 +18,7 @@ pub mod domain;
 pub mod error;
 pub mod gateway;
 pub mod http;
+pub mod metrics;
 pub mod service;
 pub mod state;
 

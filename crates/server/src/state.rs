@@ -12,6 +12,7 @@ use crate::domain::markdown::Markdown;
 use crate::error::ApiResult;
 use crate::gateway::hub::Hub;
 use crate::gateway::presence::Presence;
+use crate::metrics::Metrics;
 use crate::service::auth::Passwords;
 use crate::service::send_queue::SendQueue;
 
@@ -34,6 +35,7 @@ pub struct AppState {
     pub node_id: Arc<str>,
     /// Cancelled when the server begins to shut down.
     pub shutdown: CancellationToken,
+    pub metrics: Arc<Metrics>,
     /// True from the start of shutdown: /readyz answers 503 so balancers stop sending traffic.
     pub draining: Arc<AtomicBool>,
 }
@@ -42,10 +44,12 @@ impl AppState {
     /// Wires the node: the hub, the bus (local, or Redis when configured), presence, the send queue.
     pub async fn build(db: Db, config: Config, shutdown: CancellationToken) -> anyhow::Result<AppState> {
         let node_id: Arc<str> = crate::domain::new_id()[20..].into();
+        let metrics = Arc::new(Metrics::new());
         let (hub, bus, presence) = match &config.serve.redis_url {
             Some(url) => {
-                let (remote, topics, mut inbound) = RedisBus::connect(url, &node_id).await?;
-                let hub = Hub::new(db.clone(), Some(topics));
+                let (remote, topics, mut inbound) =
+                    RedisBus::connect(url, &node_id, Arc::clone(&metrics)).await?;
+                let hub = Hub::new(db.clone(), Some(topics), Arc::clone(&metrics));
                 let presence = Presence::redis(remote.conn.clone(), &node_id, config.serve.heartbeat());
                 let receiver = Arc::clone(&hub);
                 tokio::spawn(async move {
@@ -58,11 +62,11 @@ impl AppState {
                         }
                     }
                 });
-                (Arc::clone(&hub), Arc::new(Bus::new(hub, Some(remote))), presence)
+                (Arc::clone(&hub), Arc::new(Bus::new(hub, Some(remote), Arc::clone(&metrics))), presence)
             }
             None => {
-                let hub = Hub::new(db.clone(), None);
-                (Arc::clone(&hub), Arc::new(Bus::new(hub, None)), Presence::local())
+                let hub = Hub::new(db.clone(), None, Arc::clone(&metrics));
+                (Arc::clone(&hub), Arc::new(Bus::new(hub, None, Arc::clone(&metrics))), Presence::local())
             }
         };
         Ok(AppState {
@@ -77,6 +81,7 @@ impl AppState {
             presence: Arc::new(presence),
             node_id,
             shutdown,
+            metrics,
             draining: Arc::new(AtomicBool::new(false)),
         })
     }

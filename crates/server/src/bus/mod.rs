@@ -11,18 +11,21 @@ use tokio::sync::mpsc;
 
 use crate::domain::event::Envelope;
 use crate::gateway::hub::Hub;
+use crate::metrics::Metrics;
 
 pub struct Bus {
     hub: Arc<Hub>,
     remote: Option<redis::RedisBus>,
+    metrics: Arc<Metrics>,
 }
 
 impl Bus {
-    pub fn new(hub: Arc<Hub>, remote: Option<redis::RedisBus>) -> Bus {
-        Bus { hub, remote }
+    pub fn new(hub: Arc<Hub>, remote: Option<redis::RedisBus>, metrics: Arc<Metrics>) -> Bus {
+        Bus { hub, remote, metrics }
     }
 
     pub fn publish(&self, envelope: Envelope) {
+        self.metrics.envelopes_published.inc();
         self.hub.dispatch(&envelope);
         if let Some(remote) = &self.remote {
             remote.publish(&envelope);

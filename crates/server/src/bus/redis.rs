@@ -11,8 +11,12 @@ use redis::aio::ConnectionManager;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
+use std::sync::Arc;
+
 use super::{Inbound, TopicControl, TopicOp};
 use crate::domain::event::Envelope;
+use crate::domain::now_ms;
+use crate::metrics::Metrics;
 
 /// Envelopes waiting to be published; past this they are dropped (and repaired from the log).
 pub const PUBLISH_QUEUE: usize = 65_536;
@@ -24,6 +28,8 @@ const MAX_BACKOFF: Duration = Duration::from_secs(5);
 struct Wire {
     /// The publishing node, which delivered the envelope itself and skips it here.
     node: String,
+    /// When it was published (Unix ms), for the bus lag metric.
+    sent_ms: i64,
     envelope: Envelope,
 }
 
@@ -40,6 +46,7 @@ impl RedisBus {
     pub async fn connect(
         url: &str,
         node_id: &str,
+        metrics: Arc<Metrics>,
     ) -> anyhow::Result<(RedisBus, TopicControl, mpsc::Receiver<Inbound>)> {
         let client = redis::Client::open(url)?;
         let conn = client.get_connection_manager().await?;
@@ -47,13 +54,13 @@ impl RedisBus {
         tokio::spawn(publisher(conn.clone(), queue));
         let (topics, ops) = TopicControl::new();
         let (inbound_tx, inbound) = mpsc::channel(PUBLISH_QUEUE);
-        tokio::spawn(subscriber(client, ops, inbound_tx, node_id.to_string()));
+        tokio::spawn(subscriber(client, ops, inbound_tx, node_id.to_string(), metrics));
         Ok((RedisBus { node_id: node_id.to_string(), outgoing, conn }, topics, inbound))
     }
 
     pub fn publish(&self, envelope: &Envelope) {
         let topic = format!("{PREFIX}{}", envelope.topic());
-        let wire = Wire { node: self.node_id.clone(), envelope: envelope.clone() };
+        let wire = Wire { node: self.node_id.clone(), sent_ms: now_ms(), envelope: envelope.clone() };
         let Ok(payload) = serde_json::to_string(&wire) else { return };
         if self.outgoing.try_send((topic, payload)).is_err() {
             tracing::warn!("bus publish queue full: an envelope was dropped (clients repair from the log)");
@@ -90,6 +97,7 @@ async fn subscriber(
     mut ops: mpsc::UnboundedReceiver<TopicOp>,
     inbound: mpsc::Sender<Inbound>,
     node_id: String,
+    metrics: Arc<Metrics>,
 ) {
     let mut topics: HashSet<String> = HashSet::new();
     let mut backoff = Duration::from_millis(100);
@@ -136,6 +144,7 @@ async fn subscriber(
                                     continue;
                                 };
                                 if wire.node != node_id {
+                                    metrics.bus_lag_seconds.observe((now_ms() - wire.sent_ms).max(0) as f64 / 1000.0);
                                     let _ = inbound.send(Inbound::Envelope(Box::new(wire.envelope))).await;
                                 }
                             }

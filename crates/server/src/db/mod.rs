@@ -208,6 +208,19 @@ impl Db {
         on!(conn.c(), |e| sqlx::query("SELECT 1").execute(e).await.is_ok())
     }
 
+    /// (pool, connections open, of which idle), for metrics.
+    pub fn pool_stats(&self) -> Vec<(&'static str, u32, usize)> {
+        match self {
+            Db::Sqlite { reader, writer } => {
+                vec![
+                    ("reader", reader.size(), reader.num_idle()),
+                    ("writer", writer.size(), writer.num_idle()),
+                ]
+            }
+            Db::Postgres(pool) => vec![("postgres", pool.size(), pool.num_idle())],
+        }
+    }
+
     pub async fn close(&self) {
         match self {
             Db::Sqlite { reader, writer } => {

@@ -19,6 +19,7 @@ use crate::bus::TopicControl;
 use crate::db::{self, Db};
 use crate::domain::event::{Envelope, Event};
 use crate::domain::roles::Role;
+use crate::metrics::Metrics;
 
 /// Frames queued per socket; a socket whose queue is full when a persistent event arrives is
 /// closed with [`CLOSE_TOO_SLOW`] and catches up through the event log.
@@ -69,17 +70,17 @@ impl Socket {
 
     /// Queues a frame. Persistent frames only fail when the queue is full, which closes the
     /// socket; ephemeral ones give way first, keeping room for persistent ones.
-    fn push(&self, frame: &Utf8Bytes, persistent: bool) -> bool {
+    fn push(&self, frame: &Utf8Bytes, persistent: bool) -> Pushed {
         if !persistent && SOCKET_QUEUE - self.frames.capacity() >= EPHEMERAL_QUEUE {
-            return false;
+            return Pushed::Dropped;
         }
         match self.frames.try_send(frame.clone()) {
-            Ok(()) => true,
-            Err(mpsc::error::TrySendError::Full(_)) if persistent => {
+            Ok(()) => Pushed::Queued,
+            Err(mpsc::error::TrySendError::Full(_)) if persistent && !self.kick.is_cancelled() => {
                 self.kick(CLOSE_TOO_SLOW, "too slow: catch up through the event log");
-                false
+                Pushed::TooSlow
             }
-            Err(_) => false,
+            Err(_) => Pushed::Dropped,
         }
     }
 }
@@ -108,6 +109,7 @@ pub struct Hub {
     topics: Option<TopicControl>,
     /// Where missing events are read from.
     db: Db,
+    metrics: Arc<Metrics>,
 }
 
 /// Counts from one fan-out, for logs and metrics.
@@ -115,11 +117,19 @@ pub struct Hub {
 pub struct Delivered {
     pub sent: usize,
     pub dropped: usize,
+    /// Sockets this fan-out found full and closed.
+    pub too_slow: usize,
+}
+
+enum Pushed {
+    Queued,
+    Dropped,
+    TooSlow,
 }
 
 impl Hub {
-    pub fn new(db: Db, topics: Option<TopicControl>) -> Arc<Hub> {
-        Arc::new(Hub { inner: Mutex::new(Inner::default()), next_id: AtomicU64::new(1), topics, db })
+    pub fn new(db: Db, topics: Option<TopicControl>, metrics: Arc<Metrics>) -> Arc<Hub> {
+        Arc::new(Hub { inner: Mutex::new(Inner::default()), next_id: AtomicU64::new(1), topics, db, metrics })
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
@@ -220,12 +230,20 @@ impl Hub {
     pub fn resync_all(&self) {
         let frame = Utf8Bytes::from(json!({"type": "resync"}).to_string());
         for socket in self.lock().sockets.values() {
-            socket.push(&frame, true);
+            let _ = socket.push(&frame, true);
         }
     }
 
     /// Delivers one envelope to the local sockets it is for.
     pub fn dispatch(self: &Arc<Self>, envelope: &Envelope) -> Delivered {
+        let delivered = self.route(envelope);
+        self.metrics.frames_sent.inc_by(delivered.sent as u64);
+        self.metrics.frames_dropped.inc_by(delivered.dropped as u64);
+        self.metrics.slow_sockets_closed.inc_by(delivered.too_slow as u64);
+        delivered
+    }
+
+    fn route(self: &Arc<Self>, envelope: &Envelope) -> Delivered {
         let mut inner = self.lock();
         match envelope {
             Envelope::Persistent { channel_id, seq, event } => {
@@ -331,6 +349,7 @@ impl Hub {
             let d = self.deliver(inner, channel_id, next, &event);
             total.sent += d.sent;
             total.dropped += d.dropped;
+            total.too_slow += d.too_slow;
         }
         total
     }
@@ -496,8 +515,12 @@ fn send<'a>(
 ) -> Delivered {
     let mut delivered = Delivered::default();
     for id in ids {
-        match inner.sockets.get(id) {
-            Some(socket) if socket.push(frame, persistent) => delivered.sent += 1,
+        match inner.sockets.get(id).map(|socket| socket.push(frame, persistent)) {
+            Some(Pushed::Queued) => delivered.sent += 1,
+            Some(Pushed::TooSlow) => {
+                delivered.dropped += 1;
+                delivered.too_slow += 1;
+            }
             _ => delivered.dropped += 1,
         }
     }
@@ -525,7 +548,7 @@ mod tests {
     async fn hub() -> (Arc<Hub>, tempfile::TempDir) {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = Db::connect(None, dir.path(), 1).await.expect("db");
-        (Hub::new(db, None), dir)
+        (Hub::new(db, None, Arc::new(Metrics::new())), dir)
     }
 
     fn socket(user: &str, channels: &[(&str, i64)]) -> SocketInfo {
@@ -593,15 +616,16 @@ mod tests {
         }
         assert_eq!(
             hub.dispatch(&typing),
-            Delivered { sent: 0, dropped: 1 },
+            Delivered { sent: 0, dropped: 1, too_slow: 0 },
             "a backed-up socket gets no typing"
         );
         for seq in EPHEMERAL_QUEUE as i64 + 1..=SOCKET_QUEUE as i64 {
             hub.dispatch(&deleted("c", seq));
         }
         assert!(!slow.kick.is_cancelled());
-        hub.dispatch(&deleted("c", SOCKET_QUEUE as i64 + 1));
+        assert_eq!(hub.dispatch(&deleted("c", SOCKET_QUEUE as i64 + 1)).too_slow, 1);
         assert!(slow.kick.is_cancelled(), "a full queue closes the socket");
+        assert_eq!(hub.dispatch(&deleted("c", SOCKET_QUEUE as i64 + 2)).too_slow, 0, "closed once");
         assert_eq!(slow.close.get().map(|c| c.0), Some(CLOSE_TOO_SLOW));
     }
 

@@ -77,7 +77,10 @@ pub fn router(state: AppState) -> axum::Router {
     let doc = Arc::new(doc.to_json().unwrap_or_default());
     let web = web::Web::load();
     let pages = web.clone();
+    let metrics = Arc::clone(&state.metrics);
     routes
+        .route_layer(axum::middleware::from_fn_with_state(metrics, crate::metrics::track))
+        .route("/metrics", axum::routing::get(crate::metrics::serve))
         .layer(Extension(doc))
         .with_state(state)
         .merge(web::router(web))

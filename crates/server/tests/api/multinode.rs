@@ -120,6 +120,12 @@ async fn events_typing_presence_and_access_cross_nodes() {
     let frame = ben_ws.until("message.created").await;
     assert_eq!(frame["message"]["id"], sent["id"]);
     assert_eq!(frame["seq"], sent["seq"]);
+    let metrics = reqwest::get(format!("{}/metrics", b.base)).await.unwrap().text().await.unwrap();
+    let lag = metrics.lines().find(|l| l.starts_with("ocomms_bus_lag_seconds_count")).unwrap();
+    assert!(
+        lag.split(' ').nth(1).unwrap().parse::<f64>().unwrap() >= 1.0,
+        "node B measured no bus lag: {lag}"
+    );
     ben.send(&plans, "right back").await;
     while ana_ws.until("message.created").await["message"]["content"] != "right back" {}
     ben_ws.send(json!({"type": "typing", "channel_id": plans})).await;

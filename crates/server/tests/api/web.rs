@@ -64,3 +64,27 @@ async fn serves_the_page_and_versioned_assets() {
     let post = http.post(format!("{}/w/abc", server.base)).send().await.unwrap();
     assert_eq!(post.status(), StatusCode::NOT_FOUND);
 }
+
+/// `/metrics` counts what happened, by route template, in the Prometheus text format.
+#[tokio::test]
+async fn metrics_count_requests_sockets_and_events() {
+    let server = TestServer::start(Backend::Sqlite).await;
+    let ana = server.signup("Ana").await;
+    let wid = ana.create_workspace("Acme").await;
+    let cid = ana.channel_named(&wid, "general").await["id"].as_str().unwrap().to_string();
+    let mut ws = ana.ws().await;
+    ana.send(&cid, "counted").await;
+    ws.until("message.created").await;
+    let text = reqwest::get(format!("{}/metrics", server.base)).await.unwrap().text().await.unwrap();
+    for expected in [
+        r#"ocomms_http_requests_total{method="POST",route="/api/v1/channels/{cid}/messages",status="201"} 1"#,
+        r#"ocomms_http_request_duration_seconds_count{method="POST",route="/api/v1/channels/{cid}/messages"} 1"#,
+        "ocomms_websockets 1",
+        r#"ocomms_db_connections{pool="writer",state="idle"}"#,
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    let published = text.lines().find(|l| l.starts_with("ocomms_envelopes_published_total ")).unwrap();
+    assert!(published.split(' ').nth(1).unwrap().parse::<f64>().unwrap() >= 3.0, "{published}");
+    assert!(!text.contains(&cid), "raw ids never become labels");
+}
