@@ -5,6 +5,7 @@
 mod api;
 mod fanout;
 mod idle;
+mod send;
 mod stats;
 
 use std::time::Duration;
@@ -44,6 +45,12 @@ struct Common {
 
 #[derive(Subcommand)]
 enum Scenario {
+    /// N concurrent posters, each its own user, as fast as the server answers: persisted
+    /// messages per second and latency.
+    Send {
+        #[arg(long, default_value_t = 16)]
+        clients: usize,
+    },
     /// N sockets in one channel, one poster at a steady rate: post-to-socket latency, and
     /// delivered / lost / duplicated / out-of-order counts.
     Fanout {
@@ -71,6 +78,12 @@ async fn main() -> anyhow::Result<()> {
     let urls: Vec<String> = cli.common.url.iter().map(|u| u.trim_end_matches('/').to_string()).collect();
     let duration = Duration::from_secs(cli.common.duration);
     let json = match cli.scenario {
+        Scenario::Send { clients } => {
+            let report = send::run(&api, &urls, clients, duration).await?;
+            println!("send: {} posters for {:.1} s: {:.0} messages/s", report.clients, report.duration_s, report.messages_per_s);
+            println!("{}", report.send.line("send"));
+            serde_json::to_string_pretty(&report)?
+        }
         Scenario::Fanout { sockets, rate } => {
             let plan = fanout::Plan {
                 sockets,
