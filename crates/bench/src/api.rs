@@ -87,6 +87,7 @@ impl Api {
 /// `parallel` at a time and spread over `urls`.
 pub struct Team {
     pub owner: User,
+    pub workspace_id: String,
     pub general: String,
     pub members: Vec<User>,
 }
@@ -127,7 +128,7 @@ pub async fn team(api: &Api, urls: &[String], count: usize, parallel: usize) -> 
             None => break,
         }
     }
-    Ok(Team { owner, general, members })
+    Ok(Team { owner, workspace_id, general, members })
 }
 
 /// Opens a socket and waits for `hello`; returns it with the handshake time.

@@ -29,7 +29,7 @@ pub struct FanoutReport {
 }
 
 /// The `bench <n> <t_us>` content of a `message.created` frame, if it is one.
-fn bench_content(frame: &str) -> Option<&str> {
+pub fn bench_content(frame: &str) -> Option<&str> {
     if !frame.contains(r#""type":"message.created""#) {
         return None;
     }

@@ -7,6 +7,7 @@ mod fanout;
 mod idle;
 mod send;
 mod stats;
+mod team;
 
 use std::time::Duration;
 
@@ -60,6 +61,17 @@ enum Scenario {
         #[arg(long, default_value_t = 10.0)]
         rate: f64,
     },
+    /// A realistic mix: U users over C channels and DMs, 1–2 sockets each, posting, typing and
+    /// marking read at a human pace; latencies, errors, lost and duplicated deliveries.
+    Team {
+        #[arg(long, default_value_t = 200)]
+        users: usize,
+        #[arg(long, default_value_t = 10)]
+        channels: usize,
+        /// Mean seconds between one user's posts.
+        #[arg(long, default_value_t = 30.0)]
+        post_interval: f64,
+    },
     /// Open N sockets and hold them: handshake latency and server memory per socket.
     Idle {
         #[arg(long, default_value_t = 1000)]
@@ -105,6 +117,21 @@ async fn main() -> anyhow::Result<()> {
                 report.out_of_order,
                 report.rss_per_socket_kib
             );
+            serde_json::to_string_pretty(&report)?
+        }
+        Scenario::Team { users, channels, post_interval } => {
+            let plan = team::Plan {
+                users,
+                channels: channels.max(1),
+                post_interval: Duration::from_secs_f64(post_interval.max(0.1)),
+                duration,
+            };
+            let report = team::run(&api, &urls, plan).await?;
+            println!("team: {} users, {} channels, {} sockets, {} posted", report.users, report.channels, report.sockets, report.posted);
+            println!("{}", report.send.line("send"));
+            println!("{}", report.read.line("read"));
+            println!("{}", report.delivery.line("delivery"));
+            println!("delivered {}  lost {}  duplicated {}", report.delivered, report.lost, report.duplicated);
             serde_json::to_string_pretty(&report)?
         }
         Scenario::Idle { sockets } => {
