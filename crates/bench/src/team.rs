@@ -200,8 +200,8 @@ async fn act(
 ) -> (Vec<u64>, u64, Vec<u64>, u64) {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9));
     let (mut send_us, mut send_err, mut read_us, mut read_err) = (Vec::new(), 0, Vec::new(), 0);
-    // Spread the first posts over the first interval instead of all at once.
-    tokio::time::sleep(rng.wait(interval)).await;
+    // Spread the first posts over the first interval instead of all at once; never sleep past the end.
+    tokio::time::sleep(rng.wait(interval).min(end.saturating_duration_since(Instant::now()))).await;
     while Instant::now() < end {
         let cid = &channels[(rng.next() % channels.len() as u64) as usize];
         let _ = typer.try_send(json!({"type": "typing", "channel_id": cid}).to_string());
@@ -230,7 +230,7 @@ async fn act(
                 }
             }
         }
-        tokio::time::sleep(rng.wait(interval)).await;
+        tokio::time::sleep(rng.wait(interval).min(end.saturating_duration_since(Instant::now()))).await;
     }
     (send_us, send_err, read_us, read_err)
 }
