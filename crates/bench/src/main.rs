@@ -92,7 +92,10 @@ async fn main() -> anyhow::Result<()> {
     let json = match cli.scenario {
         Scenario::Send { clients } => {
             let report = send::run(&api, &urls, clients, duration).await?;
-            println!("send: {} posters for {:.1} s: {:.0} messages/s", report.clients, report.duration_s, report.messages_per_s);
+            println!(
+                "send: {} posters for {:.1} s: {:.0} messages/s",
+                report.clients, report.duration_s, report.messages_per_s
+            );
             println!("{}", report.send.line("send"));
             serde_json::to_string_pretty(&report)?
         }
@@ -127,11 +130,17 @@ async fn main() -> anyhow::Result<()> {
                 duration,
             };
             let report = team::run(&api, &urls, plan).await?;
-            println!("team: {} users, {} channels, {} sockets, {} posted", report.users, report.channels, report.sockets, report.posted);
+            println!(
+                "team: {} users, {} channels, {} sockets, {} posted",
+                report.users, report.channels, report.sockets, report.posted
+            );
             println!("{}", report.send.line("send"));
             println!("{}", report.read.line("read"));
             println!("{}", report.delivery.line("delivery"));
-            println!("delivered {}  lost {}  duplicated {}", report.delivered, report.lost, report.duplicated);
+            println!(
+                "delivered {}  lost {}  duplicated {}",
+                report.delivered, report.lost, report.duplicated
+            );
             serde_json::to_string_pretty(&report)?
         }
         Scenario::Idle { sockets } => {

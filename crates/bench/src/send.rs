@@ -19,7 +19,12 @@ pub struct SendReport {
     pub send: OpStats,
 }
 
-pub async fn run(api: &Api, urls: &[String], clients: usize, duration: Duration) -> anyhow::Result<SendReport> {
+pub async fn run(
+    api: &Api,
+    urls: &[String],
+    clients: usize,
+    duration: Duration,
+) -> anyhow::Result<SendReport> {
     eprintln!("setting up {clients} posters …");
     let team = api::team(api, urls, clients, 8).await?;
     let path = format!("/api/v1/channels/{}/messages", team.general);
@@ -37,7 +42,8 @@ pub async fn run(api: &Api, urls: &[String], clients: usize, duration: Duration)
                 let (mut latencies, mut errors, mut n) = (Vec::new(), 0u64, 0u64);
                 while Instant::now() < end {
                     let sent = Instant::now();
-                    let body = json!({"content": format!("load {i}-{n} with **markdown** and https://example.com")});
+                    let body =
+                        json!({"content": format!("load {i}-{n} with **markdown** and https://example.com")});
                     match api.post(&user, &path, body).await {
                         Ok(_) => {
                             latencies.push(sent.elapsed().as_micros() as u64);

@@ -4,8 +4,8 @@
 //! delivery latencies, errors, and lost or duplicated deliveries.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
@@ -69,7 +69,9 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<TeamR
     let mut channel_ids = Vec::with_capacity(plan.channels);
     for c in 0..plan.channels {
         let body = json!({"name": format!("team-{c}"), "kind": "public"});
-        let answer = api.post(&team.owner, &format!("/api/v1/workspaces/{}/channels", team.workspace_id), body).await?;
+        let answer = api
+            .post(&team.owner, &format!("/api/v1/workspaces/{}/channels", team.workspace_id), body)
+            .await?;
         channel_ids.push(answer["channel"]["id"].as_str().unwrap_or_default().to_string());
     }
     // Who is where: every user in general, three public channels and one DM.
@@ -79,7 +81,8 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<TeamR
     let gate = Arc::new(tokio::sync::Semaphore::new(16));
     let mut joins = Vec::new();
     for (i, user) in users.iter().enumerate() {
-        let picks: HashSet<usize> = [i % plan.channels, (i * 7 + 3) % plan.channels, (i * 13 + 5) % plan.channels].into();
+        let picks: HashSet<usize> =
+            [i % plan.channels, (i * 7 + 3) % plan.channels, (i * 13 + 5) % plan.channels].into();
         for c in picks {
             let cid = channel_ids[c].clone();
             members.entry(cid.clone()).or_default().push(i);
@@ -97,8 +100,13 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<TeamR
     if users.len() > 1 {
         for i in 0..users.len() {
             let other = (i + 1) % users.len();
-            let answer = api.post(&users[i], &format!("/api/v1/workspaces/{}/dms", team.workspace_id),
-                json!({"user_ids": [team_user_id(api, &users[other]).await?]})).await?;
+            let answer = api
+                .post(
+                    &users[i],
+                    &format!("/api/v1/workspaces/{}/dms", team.workspace_id),
+                    json!({"user_ids": [team_user_id(api, &users[other]).await?]}),
+                )
+                .await?;
             let cid = answer["channel"]["id"].as_str().unwrap_or_default().to_string();
             let list = members.entry(cid.clone()).or_default();
             for u in [i, other] {
@@ -127,7 +135,12 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<TeamR
     }
     let sockets = readers.len();
 
-    eprintln!("{} users active for {:?} (a post every {:?} each on average) …", users.len(), plan.duration, plan.post_interval);
+    eprintln!(
+        "{} users active for {:?} (a post every {:?} each on average) …",
+        users.len(),
+        plan.duration,
+        plan.post_interval
+    );
     let counter = Arc::new(AtomicU64::new(0));
     let posts: Arc<Mutex<Vec<(u32, String)>>> = Arc::new(Mutex::new(Vec::new()));
     let end = Instant::now() + plan.duration;
@@ -153,15 +166,19 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<TeamR
     let _ = stop_tx.send(true);
 
     let posts = posts.lock().map(|p| p.clone()).unwrap_or_default();
-    let audience: HashMap<u32, HashSet<usize>> =
-        posts.iter().map(|(n, cid)| (*n, members.get(cid).map(|m| m.iter().copied().collect()).unwrap_or_default())).collect();
+    let audience: HashMap<u32, HashSet<usize>> = posts
+        .iter()
+        .map(|(n, cid)| (*n, members.get(cid).map(|m| m.iter().copied().collect()).unwrap_or_default()))
+        .collect();
     let (mut delivered, mut lost, mut duplicated, mut latencies) = (0u64, 0u64, 0u64, Vec::new());
     for reader in readers {
         let seen = reader.await?;
         let unique: HashSet<u32> = seen.received.iter().copied().collect();
         duplicated += (seen.received.len() - unique.len()) as u64;
         let expected = audience.iter().filter(|(_, who)| who.contains(&seen.user)).count() as u64;
-        let got = unique.iter().filter(|n| audience.get(n).is_some_and(|who| who.contains(&seen.user))).count() as u64;
+        let got =
+            unique.iter().filter(|n| audience.get(n).is_some_and(|who| who.contains(&seen.user))).count()
+                as u64;
         delivered += got;
         lost += expected - got;
         latencies.extend(seen.latencies_us);
@@ -211,13 +228,21 @@ async fn act(
             p.push((n, cid.clone()));
         }
         let sent = Instant::now();
-        match api.post(&user, &format!("/api/v1/channels/{cid}/messages"), json!({"content": format!("bench {n} {t_us}")})).await {
+        match api
+            .post(
+                &user,
+                &format!("/api/v1/channels/{cid}/messages"),
+                json!({"content": format!("bench {n} {t_us}")}),
+            )
+            .await
+        {
             Ok(answer) => {
                 send_us.push(sent.elapsed().as_micros() as u64);
-                if rng.next() % 3 == 0 {
+                if rng.next().is_multiple_of(3) {
                     let seq = answer["message"]["seq"].as_i64().unwrap_or(0);
                     let read = Instant::now();
-                    match api.post(&user, &format!("/api/v1/channels/{cid}/read"), json!({"seq": seq})).await {
+                    match api.post(&user, &format!("/api/v1/channels/{cid}/read"), json!({"seq": seq})).await
+                    {
                         Ok(_) => read_us.push(read.elapsed().as_micros() as u64),
                         Err(_) => read_err += 1,
                     }
