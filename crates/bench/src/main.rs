@@ -83,6 +83,8 @@ enum Scenario {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     api::check_targets(&cli.common.url, cli.common.allow_remote)?;
+    // Each socket is a file descriptor; as root, raise the hard limit too.
+    let _ = rlimit::setrlimit(rlimit::Resource::NOFILE, 100_000, 100_000);
     if let Ok(limit) = rlimit::increase_nofile_limit(u64::MAX) {
         eprintln!("open files limit: {limit}");
     }
