@@ -1,7 +1,8 @@
 // End-to-end in real Chromium (Debian's, driven by playwright-core): two people sign up, make a
 // workspace, invite, chat live both ways, see typing and presence, unread badges, edits and
 // deletes, a theme that survives reload, and a cut socket that catches up without duplicates.
-// Saves screenshots under docs/screenshots and prints the client's load figures.
+// Takes screenshots (into $OCOMMS_SCREENSHOTS, e.g. docs/screenshots to refresh the README's, else
+// a temporary folder) and prints the client's load figures.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
 const binary = process.env.OCOMMS_BIN ?? join(repo, 'target', 'debug', 'ocomms');
-const shots = join(repo, 'docs', 'screenshots');
+const shots = process.env.OCOMMS_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'ocomms-shots-'));
 mkdirSync(shots, { recursive: true });
 const WAIT = 10_000;
 
