@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 pg=${BENCH_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/postgres}
 out=${OUT:-$(mktemp -d)}
+mkdir -p "$out"
 doc=${OUT_DOC:-docs/benchmarks-run.md}
 bin=target/release/ocomms
 bench=target/release/ocomms-bench
