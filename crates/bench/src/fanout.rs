@@ -2,6 +2,7 @@
 //! delivered, lost, duplicated and out-of-order counts.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
@@ -117,8 +118,14 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
 
     let epoch = Instant::now();
     let (stop_tx, stop) = watch::channel(false);
-    let readers: Vec<_> =
-        sockets.into_iter().map(|s| tokio::spawn(read_socket(s, epoch, stop.clone()))).collect();
+    let received = Arc::new(AtomicU64::new(0));
+    let readers: Vec<_> = sockets
+        .into_iter()
+        .map(|s| tokio::spawn(read_socket(s, epoch, stop.clone(), Arc::clone(&received))))
+        .collect();
+    let sent = Arc::new(AtomicU64::new(0));
+    let progress =
+        crate::stats::progress(&["posts", "deliveries"], vec![Arc::clone(&sent), Arc::clone(&received)]);
 
     eprintln!("posting {} msg/s for {:?} …", plan.rate, plan.duration);
     let poster = &team.owner;
@@ -130,11 +137,12 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
     while Instant::now() < end {
         tick.tick().await;
         let t_us = epoch.elapsed().as_micros() as u64;
-        let sent = Instant::now();
+        let started = Instant::now();
         match api.post(poster, &path, json!({"content": format!("bench {posted} {t_us}")})).await {
             Ok(_) => {
-                send_us.push(sent.elapsed().as_micros() as u64);
+                send_us.push(started.elapsed().as_micros() as u64);
                 posted += 1;
+                sent.fetch_add(1, Ordering::Relaxed);
             }
             Err(e) => {
                 send_errors += 1;
@@ -145,6 +153,7 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
         }
     }
     tokio::time::sleep(Duration::from_secs(3)).await; // deliveries in flight
+    progress.abort();
     let _ = stop_tx.send(true);
 
     let sockets = readers.len();
@@ -174,7 +183,12 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
     })
 }
 
-async fn read_socket(mut socket: Socket, epoch: Instant, mut stop: watch::Receiver<bool>) -> Seen {
+async fn read_socket(
+    mut socket: Socket,
+    epoch: Instant,
+    mut stop: watch::Receiver<bool>,
+    count: Arc<AtomicU64>,
+) -> Seen {
     let mut seen = Seen::default();
     let mut highest: Option<u32> = None;
     let mut ping = tokio::time::interval(Duration::from_secs(15));
@@ -194,6 +208,7 @@ async fn read_socket(mut socket: Socket, epoch: Instant, mut stop: watch::Receiv
                 let mut parts = content.split(' ').skip(1);
                 let (Some(Ok(n)), Some(Ok(t_us))) = (parts.next().map(str::parse::<u32>), parts.next().map(str::parse::<u64>)) else { continue };
                 seen.latencies_us.push((epoch.elapsed().as_micros() as u64).saturating_sub(t_us));
+                count.fetch_add(1, Ordering::Relaxed);
                 if seen.received.contains(&n) {
                     seen.duplicated += 1;
                 } else if highest.is_some_and(|h| n < h) {

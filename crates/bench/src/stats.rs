@@ -51,6 +51,28 @@ pub fn rss_kib(pid: u32) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
+/// Prints `label` with the per-second change of each counter, once a second, until aborted.
+pub fn progress(
+    labels: &'static [&'static str],
+    counters: Vec<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut last = vec![0u64; counters.len()];
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let mut line = String::from(" ");
+            for (i, counter) in counters.iter().enumerate() {
+                let now = counter.load(std::sync::atomic::Ordering::Relaxed);
+                line.push_str(&format!(" {:>8} {}/s", now - last[i], labels[i]));
+                last[i] = now;
+            }
+            eprintln!("{line}");
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -121,6 +121,7 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<TeamR
     eprintln!("opening sockets …");
     let epoch = Instant::now();
     let (stop_tx, stop) = watch::channel(false);
+    let received = Arc::new(AtomicU64::new(0));
     let mut readers = Vec::new();
     let mut typers: Vec<mpsc::Sender<String>> = Vec::new();
     for (i, user) in users.iter().enumerate() {
@@ -130,7 +131,7 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<TeamR
             if k == 0 {
                 typers.push(tx);
             }
-            readers.push(tokio::spawn(read(socket, i, epoch, rx, stop.clone())));
+            readers.push(tokio::spawn(read(socket, i, epoch, rx, stop.clone(), Arc::clone(&received))));
         }
     }
     let sockets = readers.len();
@@ -144,6 +145,8 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<TeamR
     let counter = Arc::new(AtomicU64::new(0));
     let posts: Arc<Mutex<Vec<(u32, String)>>> = Arc::new(Mutex::new(Vec::new()));
     let end = Instant::now() + plan.duration;
+    let progress =
+        crate::stats::progress(&["posts", "deliveries"], vec![Arc::clone(&counter), Arc::clone(&received)]);
     let actors: Vec<_> = users
         .iter()
         .cloned()
@@ -163,6 +166,7 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<TeamR
         read_err += re;
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
+    progress.abort();
     let _ = stop_tx.send(true);
 
     let posts = posts.lock().map(|p| p.clone()).unwrap_or_default();
@@ -266,6 +270,7 @@ async fn read(
     epoch: Instant,
     mut outgoing: mpsc::Receiver<String>,
     mut stop: watch::Receiver<bool>,
+    count: Arc<AtomicU64>,
 ) -> SocketSeen {
     let mut seen = SocketSeen { user, received: Vec::new(), latencies_us: Vec::new() };
     let mut ping = tokio::time::interval(Duration::from_secs(15));
@@ -283,6 +288,7 @@ async fn read(
                 if let (Some(Ok(n)), Some(Ok(t_us))) = (parts.next().map(str::parse::<u32>), parts.next().map(str::parse::<u64>)) {
                     seen.latencies_us.push((epoch.elapsed().as_micros() as u64).saturating_sub(t_us));
                     seen.received.push(n);
+                    count.fetch_add(1, Ordering::Relaxed);
                 }
             }
         }
