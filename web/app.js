@@ -46,6 +46,10 @@ function onFrame(frame) {
   }
 }
 
+// The state modules never read the DOM: they are told whether the page is in view.
+store.visible = document.visibilityState === 'visible';
+document.addEventListener('visibilitychange', () => { store.visible = document.visibilityState === 'visible'; });
+
 // The tab's title shows the unread total, whatever changed it (a frame, a read here or elsewhere).
 subscribe((what) => {
   if (what === 'channels' || what === 'all') document.title = title('OComms', totalUnread(store.channels.values()));

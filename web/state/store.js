@@ -22,6 +22,8 @@ export const store = {
   /** @type {Map<string, string>} */ presence: new Map(),
   /** @type {Map<string, Map<string, number>>} */ typing: new Map(),
   /** @type {'connecting' | 'open' | 'closed'} */ connection: 'closed',
+  /** Whether the page is in view (the views keep it current): a message in the open channel of a
+   * visible page is read, not unread. */ visible: true,
   /** Members per channel, for the channel header. @type {Map<string, number>} */ memberCounts: new Map(),
 };
 
@@ -86,7 +88,7 @@ export function applyPersistent(event) {
   if (event.type === 'message.created' && event.message?.author_id === store.me?.id) next = settlePending(next, event.message);
   setLog(event.channel_id, next);
   let updated = { ...channel, last_seq: Math.max(channel.last_seq, event.seq) };
-  const viewing = event.channel_id === store.channelId && document.visibilityState === 'visible';
+  const viewing = event.channel_id === store.channelId && store.visible;
   if (event.type === 'message.created' && event.message && store.me) {
     updated = onMessage(channel, event.message, event.seq, store.me.id, viewing);
   }
