@@ -12,6 +12,13 @@ use pulldown_cmark_escape::{escape_href, escape_html};
 
 /// At most this many distinct `@handles` are looked up per message.
 pub const MAX_MENTION_HANDLES: usize = 20;
+/// Block quotes and lists nest at most this deep; deeper ones render as their contents. Deep
+/// nesting is what makes HTML sanitizers slow (each element is checked against its open
+/// ancestors) and HTML large (27 × the input for 40,000 `>`).
+pub const MAX_NESTING: usize = 16;
+/// Rendered HTML at most this large; a message whose HTML would be larger is shown as plain
+/// text (escaped, its lines kept), which is never more than a few times its own size.
+pub const MAX_HTML_BYTES: usize = 256 * 1024;
 
 /// The Markdown renderer; build once and share, ammonia's builder is not free to make.
 pub struct Markdown {
@@ -44,13 +51,45 @@ impl Markdown {
         Self { sanitizer }
     }
 
-    /// Renders `content`; `mentions` maps a handle (see [`mention_handles`]) to a user id.
+    /// Renders `content`; `mentions` maps a handle (see [`mention_handles`]) to a user id. Bounded
+    /// in time and output for any input: nesting is capped at [`MAX_NESTING`] and the HTML at
+    /// [`MAX_HTML_BYTES`].
     pub fn render(&self, content: &str, mentions: &HashMap<String, String>) -> String {
         let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
         let mut out = Vec::new();
         let mut plain_depth = 0usize; // inside a link or code block: leave text alone
+        // For each open container (quote, list, item): whether its tags are written. An item
+        // follows its list; quotes and lists count towards the depth.
+        let mut containers: Vec<bool> = Vec::new();
+        let mut kept_depth = 0usize;
         for event in TextMergeStream::new(Parser::new_ext(content, options)) {
             match event {
+                Event::Start(Tag::Item) => {
+                    let keep = containers.last().copied().unwrap_or(true);
+                    containers.push(keep);
+                    if keep {
+                        out.push(Event::Start(Tag::Item));
+                    }
+                }
+                Event::End(TagEnd::Item) => {
+                    if containers.pop().unwrap_or(false) {
+                        out.push(Event::End(TagEnd::Item));
+                    }
+                }
+                Event::Start(tag @ (Tag::BlockQuote(_) | Tag::List(_))) => {
+                    let keep = kept_depth < MAX_NESTING;
+                    containers.push(keep);
+                    if keep {
+                        kept_depth += 1;
+                        out.push(Event::Start(tag));
+                    }
+                }
+                Event::End(end @ (TagEnd::BlockQuote(_) | TagEnd::List(_))) => {
+                    if containers.pop().unwrap_or(false) {
+                        kept_depth -= 1;
+                        out.push(Event::End(end));
+                    }
+                }
                 Event::Start(tag @ (Tag::Link { .. } | Tag::CodeBlock(_))) => {
                     plain_depth += 1;
                     out.push(Event::Start(tag));
@@ -66,8 +105,26 @@ impl Markdown {
         }
         let mut html = String::with_capacity(content.len() + content.len() / 4);
         pulldown_cmark::html::push_html(&mut html, out.into_iter());
-        self.sanitizer.clean(&html).to_string()
+        if html.len() > MAX_HTML_BYTES {
+            return plain(content);
+        }
+        let clean = self.sanitizer.clean(&html).to_string();
+        if clean.len() > MAX_HTML_BYTES { plain(content) } else { clean }
     }
+}
+
+/// `content` as escaped text in one paragraph, its line breaks kept.
+fn plain(content: &str) -> String {
+    let mut html = String::with_capacity(content.len() + 16);
+    html.push_str("<p>");
+    for (i, line) in content.lines().enumerate() {
+        if i > 0 {
+            html.push_str("<br>\n");
+        }
+        let _ = escape_html(&mut html, line);
+    }
+    html.push_str("</p>\n");
+    html
 }
 
 fn is_language_class(value: &str) -> bool {
@@ -199,9 +256,91 @@ fn url_len(s: &str) -> usize {
     s[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']).len()
 }
 
+/// The worst inputs known for the renderer, each at the message limit (40,000 characters): what
+/// the bound test checks and `examples/render_worst.rs` measures.
+pub fn worst_cases() -> Vec<(&'static str, String)> {
+    let n = crate::domain::validate::MAX_MESSAGE_CHARS;
+    let fill = |unit: &str| unit.repeat(n / unit.chars().count());
+    let columns = 2_000;
+    let mut table = format!("{}|\n{}|\n", "|a".repeat(columns), "|-".repeat(columns));
+    while table.len() + 2 <= n {
+        table.push_str("|\n");
+    }
+    let mut nested_list = String::new();
+    for depth in 0.. {
+        let line = format!("{}- x\n", "  ".repeat(depth));
+        if nested_list.len() + line.len() > n {
+            break;
+        }
+        nested_list.push_str(&line);
+    }
+    vec![
+        ("deep quotes", fill(">")),
+        ("deep quotes with spaces", fill("> ")),
+        ("deep lists", fill("- ")),
+        ("deep ordered lists", fill("1. ")),
+        ("indented nested list", nested_list),
+        ("quotes in lists", fill("- > ")),
+        ("emphasis openers", fill("*a")),
+        ("emphasis runs", fill("**_")),
+        ("unclosed links", fill("[")),
+        ("many links", fill("[a](b) ")),
+        ("many bare urls", fill("http://a ")),
+        ("link reference soup", fill("[a]: b\n[a]")),
+        ("wide table", table),
+        ("backtick line", fill("`")),
+        ("alternating backticks", fill("`a")),
+        ("fences", fill("```\n")),
+        ("html-like", fill("<a ")),
+        ("escapes", fill("&\"<")),
+        ("mentions", fill("@ana ")),
+        ("one long word", fill("x")),
+        ("emoji", fill("😀")),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every worst case renders within a time and size bound. The time bound is loose for debug
+    /// builds on a shared machine; a release build renders each in a few milliseconds
+    /// (`cargo run --release --example render_worst`), where deep quotes took 4.4 s before.
+    #[test]
+    fn worst_cases_render_in_bounded_time_and_size() {
+        let markdown = Markdown::new();
+        let mentions = HashMap::from([("ana".to_string(), "u1".to_string())]);
+        for (name, input) in worst_cases() {
+            assert!(input.chars().count() <= crate::domain::validate::MAX_MESSAGE_CHARS, "{name}");
+            let started = std::time::Instant::now();
+            let html = markdown.render(&input, &mentions);
+            let took = started.elapsed();
+            assert!(took < std::time::Duration::from_millis(1500), "{name}: {took:?}");
+            assert!(html.len() <= MAX_HTML_BYTES, "{name}: {} bytes", html.len());
+            assert!(!html.is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn nesting_is_capped_but_content_kept() {
+        let deep = format!("{}hello", "> ".repeat(100));
+        let html = render(&deep);
+        assert_eq!(html.matches("<blockquote>").count(), MAX_NESTING, "{html}");
+        assert!(html.contains("hello"));
+        let shallow = render("> > quoted twice");
+        assert_eq!(shallow.matches("<blockquote>").count(), 2);
+        let list = render("- a\n  - b\n    - c");
+        assert_eq!(list.matches("<ul>").count(), 3, "{list}");
+    }
+
+    #[test]
+    fn output_over_the_cap_falls_back_to_escaped_text() {
+        let links = "http://a ".repeat(4_000);
+        let html = render(&links);
+        assert!(html.len() <= MAX_HTML_BYTES);
+        assert!(html.starts_with("<p>") && !html.contains("<a "), "plain text: {}", &html[..80]);
+        assert_eq!(plain("a <b>\nc"), "<p>a &lt;b&gt;<br>\nc</p>\n");
+    }
 
     fn render(s: &str) -> String {
         Markdown::new().render(s, &HashMap::new())
