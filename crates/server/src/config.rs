@@ -91,6 +91,35 @@ pub struct ServeArgs {
     /// Seconds a shutdown waits for requests and sockets to finish before exiting anyway.
     #[arg(long, env = "OCOMMS_SHUTDOWN_GRACE_S", default_value_t = 10)]
     pub shutdown_grace_s: u64,
+    /// Connections (HTTP and WebSocket) open at once; past it, new ones wait to be accepted.
+    #[arg(long, env = "OCOMMS_MAX_CONNECTIONS", default_value_t = 25_000,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Seconds a connection has to send a whole request head, counted from when it opens or
+    /// from its previous answer: so also how long an idle keep-alive connection stays open.
+    #[arg(long, env = "OCOMMS_HEADER_READ_TIMEOUT_S", default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub header_read_timeout_s: u64,
+    /// Addresses of reverse proxies whose X-Forwarded-For names the client (IPs or CIDR
+    /// ranges, comma-separated); from any other peer the header is ignored.
+    #[arg(long, env = "OCOMMS_TRUSTED_PROXY", value_delimiter = ',', value_parser = proxy_range)]
+    pub trusted_proxy: Vec<ipnet::IpNet>,
+    /// Failed logins of one account within 15 minutes before its logins answer 429 (0: no limit).
+    #[arg(long, env = "OCOMMS_LOGIN_FAILURES_PER_ACCOUNT", default_value_t = 5)]
+    pub login_failures_per_account: u32,
+    /// Failed logins from one client IP within 15 minutes before its logins answer 429 (0: no limit).
+    #[arg(long, env = "OCOMMS_LOGIN_FAILURES_PER_IP", default_value_t = 5)]
+    pub login_failures_per_ip: u32,
+    /// Sign-ups and invite acceptances from one client IP per hour (0: no limit).
+    #[arg(long, env = "OCOMMS_SIGNUPS_PER_IP_PER_HOUR", default_value_t = 50)]
+    pub signups_per_ip_per_hour: u32,
+}
+
+/// An IP address (one host) or a CIDR range.
+fn proxy_range(raw: &str) -> Result<ipnet::IpNet, String> {
+    raw.parse::<ipnet::IpNet>()
+        .or_else(|_| raw.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{raw:?} is not an IP address or CIDR range"))
 }
 
 impl ServeArgs {
@@ -133,28 +162,50 @@ impl Config {
         Ok(Config { global: cli.global, serve })
     }
 
+    /// Checks what clap cannot: the public URL must be an absolute http(s) URL, its scheme
+    /// written in lower case (`HTTPS://` would otherwise look like plain http to a reader).
+    pub fn validate(&self) -> anyhow::Result<()> {
+        self.public_url_parsed().map(drop)
+    }
+
+    fn public_url_parsed(&self) -> anyhow::Result<url::Url> {
+        let raw = match &self.serve.public_url {
+            Some(url) => url.clone(),
+            None => format!("http://{}", self.serve.listen),
+        };
+        let bad = |why: &str| anyhow::anyhow!("--public-url {raw:?}: {why}, e.g. https://chat.example.com");
+        if !(raw.starts_with("http://") || raw.starts_with("https://")) {
+            return Err(bad("must start with http:// or https:// (in lower case)"));
+        }
+        let url = url::Url::parse(&raw).map_err(|e| bad(&e.to_string()))?;
+        if url.host_str().is_none_or(str::is_empty) || url.query().is_some() || url.fragment().is_some() {
+            return Err(bad("must name a host and have no query or fragment"));
+        }
+        Ok(url)
+    }
+
     /// The public URL without a trailing slash.
     pub fn public_url(&self) -> String {
-        match &self.serve.public_url {
-            Some(url) => url.trim_end_matches('/').to_string(),
-            None => format!("http://{}", self.serve.listen),
+        match self.public_url_parsed() {
+            Ok(url) => url.as_str().trim_end_matches('/').to_string(),
+            Err(_) => format!("http://{}", self.serve.listen),
         }
     }
 
     /// The origin (scheme://host[:port]) browsers send for pages of the public URL.
     pub fn public_origin(&self) -> String {
-        let url = self.public_url();
-        match url.find("://").map(|i| i + 3) {
-            Some(start) => match url[start..].find('/') {
-                Some(end) => url[..start + end].to_string(),
-                None => url,
-            },
-            None => url,
+        match self.public_url_parsed() {
+            Ok(url) => url.origin().ascii_serialization(),
+            Err(_) => format!("http://{}", self.serve.listen),
         }
     }
 
     pub fn secure_cookies(&self) -> bool {
-        self.public_url().starts_with("https://")
+        self.public_url_parsed().is_ok_and(|url| url.scheme() == "https")
+    }
+
+    pub fn header_read_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.serve.header_read_timeout_s)
     }
 }
 
@@ -171,5 +222,23 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(config.public_origin(), "https://chat.example.com");
         assert!(config.secure_cookies());
+        assert!(config.validate().is_ok());
+    }
+
+    #[test]
+    fn a_public_url_without_scheme_or_in_capitals_is_refused_at_start() {
+        for bad in ["chat.example.com", "HTTPS://chat.example.com", "https://", "ftp://x.io", "https://x.io/?a=1"] {
+            let config = Config::from_args(["ocomms", "--public-url", bad]).unwrap_or_else(|e| panic!("{e}"));
+            let error = config.validate().err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(error.contains("--public-url"), "{bad:?} accepted: {error:?}");
+        }
+    }
+
+    #[test]
+    fn trusted_proxies_take_addresses_and_ranges() {
+        let config = Config::from_args(["ocomms", "--trusted-proxy", "10.0.0.1,192.168.0.0/16"])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(config.serve.trusted_proxy.len(), 2);
+        assert!(Config::from_args(["ocomms", "--trusted-proxy", "not-an-ip"]).is_err());
     }
 }

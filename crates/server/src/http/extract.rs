@@ -1,10 +1,19 @@
 //! Extractors that answer in the API's error envelope: JSON bodies, query strings, and the
 //! authenticated caller (Bearer token or session cookie, the latter with an Origin check).
+//!
+//! Input is checked here once, for every handler: a body must be a JSON object, and no string in
+//! a body, a path or a query string may hold a NUL character (PostgreSQL cannot store one, and no
+//! name, id or message needs one).
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use std::net::IpAddr;
+
+use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
@@ -13,71 +22,152 @@ use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "ocomms_session";
 
-/// `axum::Json` whose rejections are API errors: 400 naming the field, 413, 415.
+/// A JSON object body, deserialized with the path of a bad field kept for the 400: 413 over the
+/// body limit, 415 without a JSON content type.
 pub struct Json<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Json(value)),
-            Err(rejection) => Err(json_error(rejection)),
+        if !is_json(req.headers()) {
+            return Err(ApiError::UnsupportedType("send the body as Content-Type: application/json".into()));
         }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge("the request body is too large".into())
+            } else {
+                ApiError::invalid("body", rejection.body_text())
+            }
+        })?;
+        parse_json(&bytes).map(Json)
     }
 }
 
-fn json_error(rejection: JsonRejection) -> ApiError {
-    match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge("the request body is too large".into()),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            ApiError::UnsupportedType("send the body as Content-Type: application/json".into())
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let mime = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+}
+
+/// Deserializes a JSON object body: the first non-blank byte must open an object, no string may
+/// hold an escaped NUL, and a field of the wrong type is named by its path (`user_ids[2]`).
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ApiError::invalid("body", "must be a JSON object"));
+    }
+    if let Some(field) = nul_in_json(bytes) {
+        return Err(ApiError::invalid(field, "must not contain NUL characters"));
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        invalid_from_serde(&path, &inner.to_string())
+    })?;
+    de.end().map_err(|e| ApiError::invalid("body", e.to_string()))?;
+    Ok(value)
+}
+
+/// The path of the first string (or key) holding a NUL, when the body escapes one (`\u0000`
+/// after an even number of backslashes: JSON can carry a NUL no other way).
+fn nul_in_json(bytes: &[u8]) -> Option<String> {
+    let escaped = memchr::memmem::find_iter(bytes, b"\\u0000").any(|at| {
+        let backslashes = bytes[..=at].iter().rev().take_while(|b| **b == b'\\').count();
+        backslashes % 2 == 1
+    });
+    if !escaped {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    Some(nul_path(&value, String::new()).unwrap_or_else(|| "body".into()))
+}
+
+fn nul_path(value: &serde_json::Value, at: String) -> Option<String> {
+    let join = |key: &str| if at.is_empty() { key.to_string() } else { format!("{at}.{key}") };
+    match value {
+        serde_json::Value::String(s) if s.contains('\0') => Some(if at.is_empty() { "body".into() } else { at }),
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, item)| nul_path(item, format!("{at}[{i}]")))
         }
-        _ => {
-            let text = rejection.body_text();
-            let detail = text.split_once("target type: ").map_or(text.as_str(), |(_, d)| d);
-            invalid_from_serde(detail)
-        }
+        serde_json::Value::Object(map) => map.iter().find_map(|(key, item)| {
+            if key.contains('\0') { Some(join("key")) } else { nul_path(item, join(key)) }
+        }),
+        _ => None,
     }
 }
 
-/// The field a serde error is about: `missing field `x``, or the path before `: `.
-fn field_of(detail: &str) -> String {
-    if let Some(rest) = detail.split("field `").nth(1)
-        && let Some(name) = rest.split('`').next()
-    {
-        return name.to_string();
-    }
-    match detail.split_once(": ") {
-        Some((path, _)) if !path.contains(' ') && !path.is_empty() && path != "." => path.to_string(),
-        _ => "body".to_string(),
-    }
-}
-
-/// `axum::extract::Query` whose rejections are 400 `invalid`.
+/// A query string deserialized like a body: a bad parameter is named.
 pub struct Query<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Query(value)) => Ok(Query(value)),
-            Err(rejection) => Err(query_error(rejection)),
-        }
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de).map(Query).map_err(|e| {
+            let path = e.path().to_string();
+            invalid_from_serde(&path, &e.into_inner().to_string())
+        })
     }
 }
 
-fn query_error(rejection: QueryRejection) -> ApiError {
-    let text = rejection.body_text();
-    let detail = text.split_once("query string: ").map_or(text.as_str(), |(_, d)| d);
-    invalid_from_serde(detail)
+/// A 400 naming the field: serde's path when it has one, else the field a `missing field` names.
+fn invalid_from_serde(path: &str, message: &str) -> ApiError {
+    if path != "." && !path.is_empty() {
+        return ApiError::invalid(path, message.to_string());
+    }
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+        .filter(|name| !name.is_empty());
+    ApiError::invalid(missing.unwrap_or("body"), message.to_string())
 }
 
-fn invalid_from_serde(detail: &str) -> ApiError {
-    let field = field_of(detail);
-    let message = detail.strip_prefix(&format!("{field}: ")).unwrap_or(detail);
-    ApiError::invalid(field, message.to_string())
+/// Refuses a request whose path or query string holds a NUL (`%00`) before any handler reads
+/// an id from it.
+pub async fn refuse_nul(request: Request, next: Next) -> Response {
+    let uri = request.uri();
+    if uri.path().contains("%00") {
+        return ApiError::invalid("path", "must not contain NUL characters").into_response();
+    }
+    if uri.query().is_some_and(|q| q.contains("%00")) {
+        return ApiError::invalid("query", "must not contain NUL characters").into_response();
+    }
+    next.run(request).await
+}
+
+/// The client's IP address: the socket's peer, or, when that peer is a trusted proxy, the
+/// nearest address in `X-Forwarded-For` that is not one (walking from the right, since a client
+/// can write anything on the left).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let peer = super::serve::peer_of(&parts.extensions).map_or(IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+        Ok(ClientIp(client_ip(peer, &parts.headers, &state.config.serve.trusted_proxy)))
+    }
+}
+
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>();
+    forwarded.iter().rev().find(|ip| !is_trusted(ip)).copied().unwrap_or(peer)
 }
 
 /// The authenticated caller.
@@ -117,15 +207,8 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<String> {
 }
 
 pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_string())
-        .filter(|v| !v.is_empty())
+    let jar = CookieJar::from_headers(headers);
+    jar.get(SESSION_COOKIE).map(|c| c.value().to_string()).filter(|v| !v.is_empty())
 }
 
 /// CSRF defence for cookie-authenticated requests that change something: the browser's `Origin`
@@ -145,6 +228,12 @@ pub fn check_origin(method: &Method, headers: &HeaderMap, public_origin: &str) -
         (Some(o), Some(h)) if o.eq_ignore_ascii_case(h) => Ok(()),
         _ => Err(refused()),
     }
+}
+
+/// Login CSRF defence for the sign-up and login forms: a browser's request (it always sends
+/// `Origin` on a cross-site POST) must come from this server's pages; API clients send none.
+pub fn check_login_origin(headers: &HeaderMap, public_origin: &str) -> Result<(), ApiError> {
+    if headers.contains_key(header::ORIGIN) { check_origin(&Method::POST, headers, public_origin) } else { Ok(()) }
 }
 
 #[cfg(test)]
@@ -184,9 +273,42 @@ mod tests {
     }
 
     #[test]
-    fn serde_errors_name_their_field() {
-        assert_eq!(field_of("missing field `email` at line 1 column 2"), "email");
-        assert_eq!(field_of("name: invalid type: integer `5`, expected a string"), "name");
-        assert_eq!(field_of("expected value at line 1 column 1"), "body");
+    fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+        let proxy: ipnet::IpNet = "10.0.0.0/8".parse().unwrap_or_else(|e| panic!("{e}"));
+        let h = headers(&[(header::HeaderName::from_static("x-forwarded-for"), "6.6.6.6, 1.2.3.4, 10.0.0.7")]);
+        let from_proxy = IpAddr::from([10, 0, 0, 2]);
+        assert_eq!(client_ip(from_proxy, &h, &[proxy]), IpAddr::from([1, 2, 3, 4]), "nearest untrusted hop");
+        let direct = IpAddr::from([8, 8, 8, 8]);
+        assert_eq!(client_ip(direct, &h, &[proxy]), direct, "anyone else's header is ignored");
+        assert_eq!(client_ip(from_proxy, &h, &[]), from_proxy, "no trusted proxies: the socket");
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Body {
+        #[allow(dead_code)]
+        name: String,
+        #[allow(dead_code)]
+        ids: Option<Vec<String>>,
+    }
+
+    fn field(result: Result<Body, ApiError>) -> String {
+        match result {
+            Err(ApiError::Invalid { field, .. }) => field,
+            other => panic!("expected invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_bodies_are_objects_without_nul_and_errors_name_their_field() {
+        assert!(parse_json::<Body>(br#" {"name": "a", "ids": ["x"]}"#).is_ok());
+        assert_eq!(field(parse_json(br#"["name"]"#)), "body", "an array is not an object");
+        assert_eq!(field(parse_json(br#"{"ids": []}"#)), "name");
+        assert_eq!(field(parse_json(br#"{"name": 5}"#)), "name");
+        assert_eq!(field(parse_json(br#"{"name": "a", "ids": ["x", 3]}"#)), "ids[1]");
+        assert_eq!(field(parse_json(br#"{"name": "a\u0000b"}"#)), "name");
+        assert_eq!(field(parse_json(br#"{"name": "a", "ids": ["x", "\u0000"]}"#)), "ids[1]");
+        assert_eq!(field(parse_json(br#"{"name": "a"} x"#)), "body", "trailing bytes");
+        let text = parse_json::<Body>(br#"{"name": "a\\u0000b"}"#);
+        assert!(text.is_ok(), "an escaped backslash before u0000 is text, not NUL");
     }
 }
