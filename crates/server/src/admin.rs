@@ -70,7 +70,7 @@ async fn reset_password(db: &Db, email: &str) -> anyhow::Result<()> {
     let hash = Passwords::new().hash(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut tx = db.begin().await?;
     db::users::set_password(tx.c(), &user.id, &hash).await?;
-    let ended = db::sessions::delete_all_of(tx.c(), &user.id).await?;
+    let ended = db::sessions::delete_all_of(tx.c(), &user.id, now_ms()).await?;
     tx.commit().await?;
     println!("password reset for {email}; {ended} session(s) ended");
     Ok(())

@@ -2,13 +2,14 @@
 //! as the `ocomms_session` cookie (browsers).
 
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::extract::{AuthUser, Json, SESSION_COOKIE};
+use super::extract::{AuthUser, ClientIp, Json, SESSION_COOKIE, check_login_origin};
 use crate::domain::models::User;
 use crate::error::{ApiResult, ErrorBody};
 use crate::service::auth::{self, LoggedIn, SESSION_TTL_MS, SignUp};
@@ -40,37 +41,49 @@ pub struct AuthAnswer {
     token: String,
 }
 
-fn session_cookie(state: &AppState, value: &str, max_age_s: i64) -> HeaderMap {
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    let cookie =
-        format!("{SESSION_COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age_s}{secure}");
-    let mut headers = HeaderMap::new();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        headers.insert(header::SET_COOKIE, v);
-    }
-    headers
+fn session_cookie(state: &AppState, value: String, max_age_s: i64) -> CookieJar {
+    let cookie = Cookie::build((SESSION_COOKIE, value))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .max_age(time::Duration::seconds(max_age_s))
+        .secure(state.config.secure_cookies());
+    CookieJar::new().add(cookie)
 }
 
 fn logged_in(state: &AppState, status: StatusCode, answer: LoggedIn) -> Response {
-    let headers = session_cookie(state, &answer.token, SESSION_TTL_MS / 1000);
-    (status, headers, axum::Json(AuthAnswer { user: answer.user, token: answer.token })).into_response()
+    let jar = session_cookie(state, answer.token.clone(), SESSION_TTL_MS / 1000);
+    (status, jar, axum::Json(AuthAnswer { user: answer.user, token: answer.token })).into_response()
 }
 
 /// Creates an account and logs it in. The first account of a server is its admin.
 #[utoipa::path(post, path = "/auth/signup", tag = "auth", request_body = SignupBody,
     responses((status = 201, body = AuthAnswer), (status = "4XX", body = ErrorBody)))]
-async fn signup(State(state): State<AppState>, Json(body): Json<SignupBody>) -> ApiResult<Response> {
+async fn signup(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Json(body): Json<SignupBody>,
+) -> ApiResult<Response> {
+    check_login_origin(&headers, &state.public_origin)?;
     let input =
         SignUp { email: body.email, password: body.password, name: body.name, invite_code: body.invite_code };
-    let answer = auth::sign_up(&state, input).await?;
+    let answer = auth::sign_up(&state, input, ip).await?;
     Ok(logged_in(&state, StatusCode::CREATED, answer))
 }
 
-/// Logs in; a wrong password and an unknown email get the same 401.
+/// Logs in; a wrong password and an unknown email get the same 401. After 5 failures in 15
+/// minutes for one account or from one client IP, 429 with Retry-After.
 #[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginBody,
     responses((status = 200, body = AuthAnswer), (status = "4XX", body = ErrorBody)))]
-async fn login(State(state): State<AppState>, Json(body): Json<LoginBody>) -> ApiResult<Response> {
-    let answer = auth::log_in(&state, &body.email, body.password).await?;
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Json(body): Json<LoginBody>,
+) -> ApiResult<Response> {
+    check_login_origin(&headers, &state.public_origin)?;
+    let answer = auth::log_in(&state, &body.email, body.password, ip).await?;
     Ok(logged_in(&state, StatusCode::OK, answer))
 }
 
@@ -79,5 +92,5 @@ async fn login(State(state): State<AppState>, Json(body): Json<LoginBody>) -> Ap
     responses((status = 204), (status = "4XX", body = ErrorBody)))]
 async fn logout(State(state): State<AppState>, user: AuthUser) -> ApiResult<impl IntoResponse> {
     auth::log_out(&state, &user.user_id, &user.session).await?;
-    Ok((StatusCode::NO_CONTENT, session_cookie(&state, "", 0)))
+    Ok((StatusCode::NO_CONTENT, session_cookie(&state, String::new(), 0)))
 }

@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::extract::{AuthUser, Json};
+use super::extract::{AuthUser, ClientIp, Json};
 use crate::domain::event::Status;
 use crate::domain::models::{Invite, Member, Workspace};
+use crate::domain::roles::Role;
 use crate::error::{ApiResult, ErrorBody};
 use crate::service::workspaces::{self, NewInvite};
 use crate::state::AppState;
@@ -22,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_role, remove_member))
         .routes(routes!(create_invite))
         .routes(routes!(accept_invite))
+        .routes(routes!(preview_invite))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -188,9 +190,48 @@ async fn create_invite(
 async fn accept_invite(
     State(state): State<AppState>,
     user: AuthUser,
+    ClientIp(ip): ClientIp,
     Path(code): Path<String>,
 ) -> ApiResult<axum::Json<WorkspaceAnswer>> {
     Ok(axum::Json(WorkspaceAnswer {
-        workspace: workspaces::accept_invite(&state, &user.user_id, &code).await?,
+        workspace: workspaces::accept_invite(&state, &user.user_id, &code, ip).await?,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvitePreviewBody {
+    code: String,
+    workspace_id: String,
+    workspace_name: String,
+    role: Role,
+    expires_at: String,
+    /// The caller is in the workspace already: accepting changes nothing.
+    already_member: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvitePreviewAnswer {
+    invite: InvitePreviewBody,
+}
+
+/// What an invite leads to, so a client can ask before accepting it: 404 for an unknown code,
+/// 409 for an expired or used-up one.
+#[utoipa::path(get, path = "/invites/{code}", tag = "workspaces", params(("code" = String, Path)),
+    responses((status = 200, body = InvitePreviewAnswer), (status = "4XX", body = ErrorBody)))]
+async fn preview_invite(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(code): Path<String>,
+) -> ApiResult<axum::Json<InvitePreviewAnswer>> {
+    let p = workspaces::preview_invite(&state, &user.user_id, &code).await?;
+    Ok(axum::Json(InvitePreviewAnswer {
+        invite: InvitePreviewBody {
+            code: p.code,
+            workspace_id: p.workspace_id,
+            workspace_name: p.workspace_name,
+            role: p.role,
+            expires_at: p.expires_at,
+            already_member: p.already_member,
+        },
     }))
 }

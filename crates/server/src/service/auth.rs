@@ -1,12 +1,11 @@
 //! Accounts and sessions: sign-up, login, logout, and turning a token into a user.
 
-use std::sync::Arc;
+use std::net::IpAddr;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use tokio::sync::Semaphore;
 
 use crate::config::Registration;
 use crate::db::{self, users::UserRow};
@@ -14,6 +13,8 @@ use crate::domain::event::Envelope;
 use crate::domain::models::User;
 use crate::domain::{new_id, now_ms, validate};
 use crate::error::{ApiError, ApiResult};
+use crate::service::blocking::BlockingPool;
+use crate::service::throttle::Scope;
 use crate::service::workspaces;
 use crate::state::AppState;
 
@@ -27,7 +28,7 @@ const MAX_CONCURRENT_HASHES: usize = 4;
 /// Argon2id with OWASP's parameters (m=19 MiB, t=2, p=1), run off the async threads and bounded.
 #[derive(Clone)]
 pub struct Passwords {
-    limit: Arc<Semaphore>,
+    pool: BlockingPool,
 }
 
 impl Default for Passwords {
@@ -38,7 +39,7 @@ impl Default for Passwords {
 
 impl Passwords {
     pub fn new() -> Passwords {
-        Passwords { limit: Arc::new(Semaphore::new(MAX_CONCURRENT_HASHES)) }
+        Passwords { pool: BlockingPool::new(MAX_CONCURRENT_HASHES) }
     }
 
     fn argon2() -> Argon2<'static> {
@@ -48,38 +49,36 @@ impl Passwords {
     }
 
     pub async fn hash(&self, password: String) -> ApiResult<String> {
-        let _permit = self.limit.acquire().await.map_err(|e| ApiError::Internal(e.into()))?;
-        tokio::task::spawn_blocking(move || {
-            let mut salt = [0u8; 16];
-            rand::rng().fill_bytes(&mut salt);
-            let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
-            Self::argon2()
-                .hash_password(password.as_bytes(), &salt)
-                .map(|h| h.to_string())
-                .map_err(|e| anyhow::anyhow!("hash: {e}"))
-        })
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(ApiError::Internal)
+        self.pool
+            .run(move || {
+                let mut salt = [0u8; 16];
+                rand::rng().fill_bytes(&mut salt);
+                let salt = SaltString::encode_b64(&salt).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+                Self::argon2()
+                    .hash_password(password.as_bytes(), &salt)
+                    .map(|h| h.to_string())
+                    .map_err(|e| anyhow::anyhow!("hash: {e}"))
+            })
+            .await?
+            .map_err(ApiError::Internal)
     }
 
     /// Checks `password` against a stored hash; with no hash, spends the same time and says no,
     /// so that unknown emails cannot be told from wrong passwords by timing.
     pub async fn verify(&self, password: String, stored: Option<String>) -> ApiResult<bool> {
-        let _permit = self.limit.acquire().await.map_err(|e| ApiError::Internal(e.into()))?;
-        tokio::task::spawn_blocking(move || {
-            let argon2 = Self::argon2();
-            match stored.as_deref().map(PasswordHash::new) {
-                Some(Ok(hash)) => argon2.verify_password(password.as_bytes(), &hash).is_ok(),
-                _ => {
-                    let mut sink = [0u8; 32];
-                    let _ = argon2.hash_password_into(password.as_bytes(), b"no-such-user-salt", &mut sink);
-                    false
+        self.pool
+            .run(move || {
+                let argon2 = Self::argon2();
+                match stored.as_deref().map(PasswordHash::new) {
+                    Some(Ok(hash)) => argon2.verify_password(password.as_bytes(), &hash).is_ok(),
+                    _ => {
+                        let mut sink = [0u8; 32];
+                        let _ = argon2.hash_password_into(password.as_bytes(), b"no-such-user-salt", &mut sink);
+                        false
+                    }
                 }
-            }
-        })
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))
+            })
+            .await
     }
 }
 
@@ -109,7 +108,11 @@ pub struct LoggedIn {
     pub token: String,
 }
 
-pub async fn sign_up(state: &AppState, input: SignUp) -> ApiResult<LoggedIn> {
+/// Creates an account; sign-ups are counted per client IP (see [`crate::service::throttle`]).
+pub async fn sign_up(state: &AppState, input: SignUp, ip: IpAddr) -> ApiResult<LoggedIn> {
+    let ip = ip.to_string();
+    state.throttle.check(Scope::JoinIp, &ip).await?;
+    state.throttle.hit(Scope::JoinIp, &ip).await;
     let email = validate::email(&input.email).map_err(|m| ApiError::invalid("email", m))?;
     let name = validate::display_name(&input.name).map_err(|m| ApiError::invalid("name", m))?;
     validate::password(&input.password).map_err(|m| ApiError::invalid("password", m))?;
@@ -151,16 +154,24 @@ pub async fn sign_up(state: &AppState, input: SignUp) -> ApiResult<LoggedIn> {
     Ok(LoggedIn { user: row.to_api(&row.id), token })
 }
 
-pub async fn log_in(state: &AppState, email: &str, password: String) -> ApiResult<LoggedIn> {
+/// Logs in, throttled per account and per client IP (see [`crate::service::throttle`]).
+pub async fn log_in(state: &AppState, email: &str, password: String, ip: IpAddr) -> ApiResult<LoggedIn> {
     let email = email.trim().to_lowercase();
+    let ip = ip.to_string();
+    state.throttle.check(Scope::LoginIp, &ip).await?;
+    state.throttle.check(Scope::LoginAccount, &email).await?;
     let user = {
         let mut rd = state.db.read().await?;
         db::users::by_email(rd.c(), &email).await?
     };
     let ok = state.passwords.verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let Some(user) = user.filter(|_| ok) else {
+        state.throttle.hit(Scope::LoginIp, &ip).await;
+        state.throttle.hit(Scope::LoginAccount, &email).await;
+        tracing::info!(%ip, "login failed");
         return Err(ApiError::Unauthenticated);
     };
+    state.throttle.clear(Scope::LoginAccount, &email).await;
     let (token, hash) = new_token();
     let now = now_ms();
     let mut tx = state.db.begin().await?;
@@ -171,7 +182,7 @@ pub async fn log_in(state: &AppState, email: &str, password: String) -> ApiResul
 
 pub async fn log_out(state: &AppState, user_id: &str, token_hash: &str) -> ApiResult<()> {
     let mut tx = state.db.begin().await?;
-    db::sessions::delete(tx.c(), token_hash).await?;
+    db::sessions::delete(tx.c(), token_hash, now_ms()).await?;
     tx.outbox.push(Envelope::SessionRevoked { user_id: user_id.into(), session: token_hash.into() });
     state.commit(tx).await?;
     Ok(())

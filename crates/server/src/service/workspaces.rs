@@ -1,5 +1,7 @@
 //! Workspaces: creation with its `general` channel, members and roles, invites.
 
+use std::net::IpAddr;
+
 use rand::RngCore;
 
 use crate::db::{self, Tx, channels::NewChannel};
@@ -10,6 +12,7 @@ use crate::domain::{new_id, now_ms, rfc3339, validate};
 use crate::error::{ApiError, ApiResult};
 use crate::service::access::{self, corrupt};
 use crate::service::channels;
+use crate::service::throttle::Scope;
 use crate::state::AppState;
 
 /// Invites last a week unless asked otherwise, and at most 30 days.
@@ -105,6 +108,8 @@ pub async fn set_role(
     let new_role = Role::parse(role)
         .ok_or_else(|| ApiError::invalid("role", "must be owner, admin, member or guest"))?;
     let mut tx = state.db.begin().await?;
+    // Locked before the owner count is read: two owners demoting each other must not both pass.
+    db::workspaces::lock(tx.c(), workspace_id).await?;
     let caller_role = access::workspace_role(tx.c(), caller, workspace_id).await?;
     if !caller_role.is_admin() {
         return Err(ApiError::forbidden("only admins change roles"));
@@ -123,6 +128,13 @@ pub async fn set_role(
     }
     db::workspaces::set_role(tx.c(), workspace_id, target, new_role.as_str()).await?;
     let user = db::users::by_id(tx.c(), target).await?.ok_or(ApiError::NotFound("member"))?;
+    if new_role != old_role {
+        tx.outbox.push(Envelope::MemberUpdated {
+            workspace_id: workspace_id.into(),
+            user_id: target.into(),
+            role: new_role,
+        });
+    }
     state.commit(tx).await?;
     Ok(Member { user: user.to_api(caller), role: new_role })
 }
@@ -135,6 +147,7 @@ pub async fn remove_member(
     target: &str,
 ) -> ApiResult<()> {
     let mut tx = state.db.begin().await?;
+    db::workspaces::lock(tx.c(), workspace_id).await?;
     let caller_role = access::workspace_role(tx.c(), caller, workspace_id).await?;
     let target_role = access::workspace_role(tx.c(), target, workspace_id)
         .await
@@ -212,7 +225,43 @@ pub async fn create_invite(
     })
 }
 
-pub async fn accept_invite(state: &AppState, user_id: &str, code: &str) -> ApiResult<Workspace> {
+/// What an invite leads to, for the person about to accept it.
+pub struct InvitePreview {
+    pub code: String,
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub role: Role,
+    pub expires_at: String,
+    pub already_member: bool,
+}
+
+/// An invite as its holder sees it before accepting: 404 unknown, 409 expired or used up (unless
+/// the holder is already in the workspace).
+pub async fn preview_invite(state: &AppState, user_id: &str, code: &str) -> ApiResult<InvitePreview> {
+    let mut rd = state.db.read().await?;
+    let invite = db::invites::get(rd.c(), code).await?.ok_or(ApiError::NotFound("invite"))?;
+    let already_member = db::workspaces::role_of(rd.c(), &invite.workspace_id, user_id).await?.is_some();
+    let used_up = invite.max_uses.is_some_and(|max| invite.uses >= max);
+    if !already_member && (invite.expires_at <= now_ms() || used_up) {
+        return Err(ApiError::conflict("this invite has expired or been used up"));
+    }
+    let workspace_name =
+        db::workspaces::name_of(rd.c(), &invite.workspace_id).await?.ok_or(ApiError::NotFound("invite"))?;
+    Ok(InvitePreview {
+        role: Role::parse(&invite.role).ok_or_else(|| corrupt("role", &invite.role))?,
+        code: invite.code,
+        workspace_id: invite.workspace_id,
+        workspace_name,
+        expires_at: rfc3339(invite.expires_at),
+        already_member,
+    })
+}
+
+/// Accepts an invite; acceptances are counted per client IP like sign-ups.
+pub async fn accept_invite(state: &AppState, user_id: &str, code: &str, ip: IpAddr) -> ApiResult<Workspace> {
+    let ip = ip.to_string();
+    state.throttle.check(Scope::JoinIp, &ip).await?;
+    state.throttle.hit(Scope::JoinIp, &ip).await;
     let mut tx = state.db.begin().await?;
     let workspace_id = redeem_invite(&mut tx, user_id, code, now_ms()).await?;
     let row = db::workspaces::get_for_user(tx.c(), &workspace_id, user_id).await?;
