@@ -25,6 +25,17 @@ pub async fn next_seq(c: Conn<'_>, channel_id: &str) -> sqlx::Result<i64> {
     })
 }
 
+/// Locks the channel's row (see `service::log::lock_channel`); false for an unknown channel.
+pub async fn lock_channel(c: Conn<'_>, channel_id: &str) -> sqlx::Result<bool> {
+    on!(c, |e| {
+        sqlx::query("UPDATE channels SET last_seq = last_seq WHERE id = $1")
+            .bind(channel_id)
+            .execute(e)
+            .await
+            .map(|r| r.rows_affected() == 1)
+    })
+}
+
 /// Takes the channel's next `count` seqs unless it is archived; returns the last of them.
 pub async fn take_seqs(c: Conn<'_>, channel_id: &str, count: i64) -> sqlx::Result<Option<i64>> {
     on!(c, |e| {

@@ -144,13 +144,13 @@ pub async fn replies(c: Conn<'_>, root_id: &str, limit: i64) -> sqlx::Result<Vec
     })
 }
 
-pub async fn bump_reply_count(c: Conn<'_>, root_id: &str) -> sqlx::Result<()> {
+/// Counts one more reply on a thread's root; returns its new reply count.
+pub async fn bump_reply_count(c: Conn<'_>, root_id: &str) -> sqlx::Result<i64> {
     on!(c, |e| {
-        sqlx::query("UPDATE messages SET reply_count = reply_count + 1 WHERE id = $1")
+        sqlx::query_scalar("UPDATE messages SET reply_count = reply_count + 1 WHERE id = $1 RETURNING reply_count")
             .bind(root_id)
-            .execute(e)
+            .fetch_one(e)
             .await
-            .map(drop)
     })
 }
 

@@ -144,3 +144,21 @@ pub async fn count_owners(c: Conn<'_>, workspace_id: &str) -> sqlx::Result<i64> 
         .await
     })
 }
+
+pub async fn name_of(c: Conn<'_>, workspace_id: &str) -> sqlx::Result<Option<String>> {
+    on!(c, |e| {
+        sqlx::query_scalar("SELECT name FROM workspaces WHERE id = $1").bind(workspace_id).fetch_optional(e).await
+    })
+}
+
+/// Takes the workspace row's lock until commit, so that decisions about its members (is this
+/// the last owner?) are made one transaction at a time. SQLite's writer lock already does.
+pub async fn lock(c: Conn<'_>, workspace_id: &str) -> sqlx::Result<bool> {
+    on!(c, |e| {
+        sqlx::query("UPDATE workspaces SET name = name WHERE id = $1")
+            .bind(workspace_id)
+            .execute(e)
+            .await
+            .map(|r| r.rows_affected() == 1)
+    })
+}

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::models::{Channel, Message};
+use super::models::{Channel, Message, User};
+use super::roles::Role;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "type")]
@@ -22,6 +23,9 @@ pub enum Event {
     /// The channel as everyone sees it; the per-reader fields (`is_member`, counts) are zero.
     #[serde(rename = "channel.updated")]
     ChannelUpdated { channel: Channel },
+    /// A thread's root changed its reply count (a reply was posted).
+    #[serde(rename = "thread.updated")]
+    ThreadUpdated { root_id: String, reply_count: i64, last_reply_at: String },
 }
 
 impl Event {
@@ -34,6 +38,7 @@ impl Event {
             Event::MemberJoined { .. } => "channel.member_joined",
             Event::MemberLeft { .. } => "channel.member_left",
             Event::ChannelUpdated { .. } => "channel.updated",
+            Event::ThreadUpdated { .. } => "thread.updated",
         }
     }
 
@@ -84,6 +89,10 @@ pub enum Envelope {
     SessionRevoked { user_id: String, session: String },
     /// A user left or was removed from a workspace: their sockets stop following it.
     WorkspaceLeft { user_id: String, workspace_id: String },
+    /// A member's role changed: for the workspace's members; the member's own sockets apply it.
+    MemberUpdated { workspace_id: String, user_id: String, role: Role },
+    /// A user's profile changed: for the members of one of their workspaces (public fields only).
+    UserUpdated { workspace_id: String, user: User },
 }
 
 impl Envelope {
@@ -93,9 +102,10 @@ impl Envelope {
             Envelope::Persistent { channel_id, .. } | Envelope::Typing { channel_id, .. } => {
                 format!("ch:{channel_id}")
             }
-            Envelope::Presence { workspace_id, .. } | Envelope::PublicChannel { workspace_id, .. } => {
-                format!("ws:{workspace_id}")
-            }
+            Envelope::Presence { workspace_id, .. }
+            | Envelope::PublicChannel { workspace_id, .. }
+            | Envelope::MemberUpdated { workspace_id, .. }
+            | Envelope::UserUpdated { workspace_id, .. } => format!("ws:{workspace_id}"),
             Envelope::ChannelRead { user_id, .. }
             | Envelope::Access { user_id, .. }
             | Envelope::SessionRevoked { user_id, .. }

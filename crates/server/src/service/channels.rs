@@ -215,6 +215,9 @@ pub async fn update(
     patch: ChannelPatch,
 ) -> ApiResult<Channel> {
     let mut tx = state.db.begin().await?;
+    // Locked before the current settings are read, so a concurrent topic edit cannot write an
+    // archive (or a rename) back.
+    log::lock_channel(&mut tx, channel_id).await?;
     let access = access::readable_channel(tx.c(), user_id, channel_id).await?;
     let current = load(tx.c(), "", channel_id).await?;
     let name = match &patch.name {
@@ -267,6 +270,7 @@ pub async fn update(
 
 pub async fn join(state: &AppState, user_id: &str, channel_id: &str) -> ApiResult<Channel> {
     let mut tx = state.db.begin().await?;
+    log::lock_channel(&mut tx, channel_id).await?;
     let access = access::readable_channel(tx.c(), user_id, channel_id).await?;
     if access.kind != ChannelKind::Public || access.role.is_guest() {
         return Err(ApiError::forbidden("only public channels can be joined; ask a member to add you"));
@@ -308,6 +312,7 @@ pub async fn add_member(
     target: &str,
 ) -> ApiResult<Vec<User>> {
     let mut tx = state.db.begin().await?;
+    log::lock_channel(&mut tx, channel_id).await?;
     let access = access::readable_channel(tx.c(), user_id, channel_id).await?;
     if !access.is_member || access.role.is_guest() {
         return Err(ApiError::forbidden("only members (not guests) add people to a channel"));

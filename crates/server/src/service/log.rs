@@ -5,6 +5,18 @@ use crate::db::{self, Tx};
 use crate::domain::event::{Envelope, Event};
 use crate::error::ApiResult;
 
+/// Locks the channel's row until commit without taking a seq: what a transaction decides about
+/// the channel or its messages after this cannot be undone by a concurrent one (PostgreSQL runs
+/// READ COMMITTED; SQLite's writer lock serializes anyway). Every writer of a channel takes this
+/// lock (or [`next_seq`], which takes the same) before reading what it decides on.
+pub async fn lock_channel(tx: &mut Tx, channel_id: &str) -> ApiResult<()> {
+    if db::events::lock_channel(tx.c(), channel_id).await? {
+        Ok(())
+    } else {
+        Err(crate::error::ApiError::NotFound("channel"))
+    }
+}
+
 /// Takes the channel's next seq; the caller writes its change with it, then calls [`append`].
 pub async fn next_seq(tx: &mut Tx, channel_id: &str) -> ApiResult<i64> {
     Ok(db::events::next_seq(tx.c(), channel_id).await?)

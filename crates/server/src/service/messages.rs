@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::db::{self, Conn, messages::MessageRow};
+use crate::db::{self, Conn, Tx, messages::MessageRow};
 use crate::domain::event::Event;
 use crate::domain::markdown::mention_handles;
 use crate::domain::models::{Message, MessageVersion};
@@ -52,13 +52,13 @@ fn check_content(content: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Renders content and resolves its `@mentions` among the workspace's members.
-async fn render(
-    state: &AppState,
+/// Resolves the `@mentions` of `content` among the workspace's members: (handle → first user
+/// id, for rendering; every mentioned user id).
+async fn resolve_mentions(
     c: &mut Conn<'_>,
     workspace_id: &str,
     content: &str,
-) -> ApiResult<(String, Vec<String>)> {
+) -> ApiResult<(HashMap<String, String>, Vec<String>)> {
     let mut by_handle = HashMap::new();
     let mut mentioned = Vec::new();
     for handle in mention_handles(content) {
@@ -72,7 +72,7 @@ async fn render(
             }
         }
     }
-    Ok((state.markdown.render(content, &by_handle), mentioned))
+    Ok((by_handle, mentioned))
 }
 
 fn reborrow<'a>(c: &'a mut Conn<'_>) -> Conn<'a> {
@@ -100,7 +100,7 @@ pub async fn send(
     if key.as_ref().is_some_and(|k| k.chars().count() > validate::MAX_IDEMPOTENCY_KEY_CHARS) {
         return Err(ApiError::invalid("idempotency_key", "must be at most 100 characters"));
     }
-    let (html, mentions) = {
+    let mentions = {
         let mut rd = state.db.read().await?;
         let access = access::readable_channel(rd.c(), user_id, channel_id).await?;
         access.require_post()?;
@@ -109,8 +109,11 @@ pub async fn send(
         {
             return replay(&mut rd.c(), original, channel_id).await;
         }
-        render(state, &mut rd.c(), &access.workspace_id, &input.content).await?
+        resolve_mentions(&mut rd.c(), &access.workspace_id, &input.content).await?
     };
+    // Rendered off the async threads, holding no connection.
+    let (by_handle, mentions) = mentions;
+    let html = state.render_markdown(input.content.clone(), by_handle).await?;
 
     let draft = Draft {
         row: MessageRow {
@@ -229,24 +232,26 @@ pub async fn get(state: &AppState, user_id: &str, message_id: &str) -> ApiResult
     Ok(to_api(row, mentions))
 }
 
+/// Edits a message: its author, while still a member of an unarchived channel (the rule for
+/// posting). The channel is locked before the message is read again, so an edit racing a
+/// delete either lands before it or finds the tombstone.
 pub async fn edit(state: &AppState, user_id: &str, message_id: &str, content: String) -> ApiResult<Message> {
     check_content(&content)?;
+    let (by_handle, mentions) = {
+        let mut rd = state.db.read().await?;
+        let (row, access) = load(&mut rd.c(), user_id, message_id).await?;
+        check_editable(&row, &access, user_id)?;
+        resolve_mentions(&mut rd.c(), &access.workspace_id, &content).await?
+    };
+    let html = state.render_markdown(content.clone(), by_handle).await?;
     let mut tx = state.db.begin().await?;
+    let channel_id = locked_channel_of(&mut tx, message_id).await?;
     let (row, access) = load(&mut tx.c(), user_id, message_id).await?;
-    if row.author_id != user_id {
-        return Err(ApiError::forbidden("only the author edits a message"));
-    }
-    if row.deleted {
-        return Err(ApiError::NotFound("message"));
-    }
-    if access.archived {
-        return Err(ApiError::forbidden("the channel is archived"));
-    }
+    check_editable(&row, &access, user_id)?;
     if row.content == content {
         let mentions = mentions_of(tx.c(), &row).await?;
         return Ok(to_api(row, mentions));
     }
-    let (html, mentions) = render(state, &mut tx.c(), &access.workspace_id, &content).await?;
     let now = now_ms();
     db::messages::push_version(tx.c(), &row.id, &row.content, row.edited_at.unwrap_or(row.created_at))
         .await?;
@@ -255,14 +260,40 @@ pub async fn edit(state: &AppState, user_id: &str, message_id: &str, content: St
     db::messages::set_mentions(tx.c(), &updated, &mentions).await?;
     let message = to_api(updated, mentions);
     let event = Event::MessageUpdated { message: message.clone() };
-    log::record(&mut tx, &message.channel_id, &event, now).await?;
+    log::record(&mut tx, &channel_id, &event, now).await?;
     state.commit(tx).await?;
     Ok(message)
 }
 
-/// Deletes a message (author or workspace admin): it stays as a tombstone with its seq.
+fn check_editable(row: &MessageRow, access: &ChannelAccess, user_id: &str) -> ApiResult<()> {
+    if row.author_id != user_id {
+        return Err(ApiError::forbidden("only the author edits a message"));
+    }
+    if row.deleted {
+        return Err(ApiError::NotFound("message"));
+    }
+    if !access.is_member {
+        return Err(ApiError::forbidden("join the channel again to edit your messages in it"));
+    }
+    if access.archived {
+        return Err(ApiError::forbidden("the channel is archived"));
+    }
+    Ok(())
+}
+
+/// Locks the channel of a message for the rest of the transaction (every change to a channel's
+/// messages takes this lock first) and returns its id; 404 for an unknown message.
+async fn locked_channel_of(tx: &mut Tx, message_id: &str) -> ApiResult<String> {
+    let row = db::messages::by_id(tx.c(), message_id).await?.ok_or(ApiError::NotFound("message"))?;
+    log::lock_channel(tx, &row.channel_id).await?;
+    Ok(row.channel_id)
+}
+
+/// Deletes a message (author or workspace admin, member or not: taking back your own words
+/// needs no membership): it stays as a tombstone with its seq.
 pub async fn delete(state: &AppState, user_id: &str, message_id: &str) -> ApiResult<()> {
     let mut tx = state.db.begin().await?;
+    let channel_id = locked_channel_of(&mut tx, message_id).await?;
     let (row, access) = load(&mut tx.c(), user_id, message_id).await?;
     if row.author_id != user_id && !access.role.is_admin() {
         return Err(ApiError::forbidden("only the author or an admin deletes a message"));
@@ -272,7 +303,7 @@ pub async fn delete(state: &AppState, user_id: &str, message_id: &str) -> ApiRes
     }
     db::messages::tombstone(tx.c(), &row.id).await?;
     let event = Event::MessageDeleted { message_id: row.id.clone() };
-    log::record(&mut tx, &row.channel_id, &event, now_ms()).await?;
+    log::record(&mut tx, &channel_id, &event, now_ms()).await?;
     state.commit(tx).await?;
     Ok(())
 }

@@ -2,8 +2,9 @@
 //!
 //! A send is validated, rendered and authorized outside any transaction, then queued here. A
 //! writer task takes whatever is queued (up to [`MAX_BATCH`]) and writes it in one transaction:
-//! per message the channel's next seq (re-checking membership in the same statement), the row,
-//! its mentions and its `message.created` event. One commit then acknowledges the whole batch.
+//! per channel its row lock, then who may still post, then the next seqs; per message the row,
+//! its mentions, its `message.created` event, and for a thread reply its root's
+//! `thread.updated` event with the new reply count. One commit then acknowledges the whole batch.
 //! SQLite has one writer anyway, so it gets one task; PostgreSQL gets [`POSTGRES_SHARDS`], each
 //! owning the channels whose id hashes to it, so one channel's sends stay in order on a node.
 //! If a batch fails as a whole (a duplicate idempotency key, a database error), its sends are
@@ -13,11 +14,14 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::bus::Bus;
 use crate::db::{self, Db, Tx, messages::MessageRow};
 use crate::domain::event::{Envelope, Event};
 use crate::domain::models::Message;
+use crate::domain::rfc3339;
 use crate::error::{ApiError, ApiResult};
 use crate::service::messages::to_api;
 
@@ -57,23 +61,32 @@ struct Job {
 #[derive(Clone)]
 pub struct SendQueue {
     shards: Vec<mpsc::Sender<Job>>,
+    /// Cancelled at shutdown, once no request can queue any more: writers write what is queued
+    /// and stop.
+    stop: CancellationToken,
 }
 
 impl SendQueue {
-    /// Starts the writer tasks; they end when the last `SendQueue` clone is dropped.
-    pub fn start(db: Db, bus: Arc<Bus>) -> SendQueue {
+    /// Starts the writer tasks on `tasks`; they end after [`SendQueue::stop`].
+    pub fn start(db: Db, bus: Arc<Bus>, tasks: &TaskTracker) -> SendQueue {
         let count = match db {
             Db::Sqlite { .. } => 1,
             Db::Postgres(_) => POSTGRES_SHARDS,
         };
+        let stop = CancellationToken::new();
         let shards = (0..count)
             .map(|_| {
                 let (tx, rx) = mpsc::channel(QUEUE_CAPACITY);
-                tokio::spawn(run_writer(db.clone(), Arc::clone(&bus), rx));
+                tasks.spawn(run_writer(db.clone(), Arc::clone(&bus), rx, stop.clone()));
                 tx
             })
             .collect();
-        SendQueue { shards }
+        SendQueue { shards, stop }
+    }
+
+    /// Refuses new sends; the writers write what is already queued, then end.
+    pub fn stop(&self) {
+        self.stop.cancel();
     }
 
     /// Queues a message and waits until it is committed (or refused).
@@ -88,9 +101,20 @@ impl SendQueue {
     }
 }
 
-async fn run_writer(db: Db, bus: Arc<Bus>, mut queue: mpsc::Receiver<Job>) {
+async fn run_writer(db: Db, bus: Arc<Bus>, mut queue: mpsc::Receiver<Job>, stop: CancellationToken) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
-    while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+    loop {
+        let taken = tokio::select! {
+            taken = queue.recv_many(&mut jobs, MAX_BATCH) => taken,
+            _ = stop.cancelled() => {
+                // Senders now fail (503); what is queued is still received below.
+                queue.close();
+                queue.recv_many(&mut jobs, MAX_BATCH).await
+            }
+        };
+        if taken == 0 {
+            return;
+        }
         let drafts: Vec<&Draft> = jobs.iter().map(|j| &j.draft).collect();
         match write_batch(&db, &bus, &drafts).await {
             Ok(outcomes) => {
@@ -132,35 +156,42 @@ async fn write_batch(db: &Db, bus: &Bus, drafts: &[&Draft]) -> Result<Vec<ApiRes
     let mut published = Vec::with_capacity(drafts.len());
     let mut tx = db.begin().await.map_err(ApiError::from)?;
     for channel_id in channels {
+        // The lock first: who may post and whether a thread root lives are decided under it.
+        db::events::lock_channel(tx.c(), channel_id).await.map_err(ApiError::from)?;
         let accepted = accept(&mut tx, channel_id, drafts, &mut outcomes).await?;
         if accepted.is_empty() {
             continue;
         }
-        let Some(last) =
-            db::events::take_seqs(tx.c(), channel_id, accepted.len() as i64).await.map_err(ApiError::from)?
-        else {
+        // A reply takes two seqs: its message, then its root's `thread.updated`.
+        let replies = accepted.iter().filter(|&&i| drafts[i].row.thread_root_id.is_some()).count();
+        let count = (accepted.len() + replies) as i64;
+        let Some(last) = db::events::take_seqs(tx.c(), channel_id, count).await.map_err(ApiError::from)? else {
             for i in accepted {
                 outcomes[i] = Some(Err(ApiError::forbidden("the channel is archived")));
             }
             continue;
         };
-        let first = last - accepted.len() as i64 + 1;
-        for (offset, &i) in accepted.iter().enumerate() {
+        let mut seq = last - count + 1;
+        for &i in &accepted {
             let draft = drafts[i];
-            let row = MessageRow { seq: first + offset as i64, ..draft.row.clone() };
-            if let Some(root_id) = &row.thread_root_id {
-                db::messages::bump_reply_count(tx.c(), root_id).await.map_err(ApiError::from)?;
-            }
+            let row = MessageRow { seq, ..draft.row.clone() };
+            seq += 1;
             let message = to_api(row.clone(), draft.mentions.clone());
             let event = Event::MessageCreated { message: message.clone() };
-            events.push((
-                row.channel_id.clone(),
-                row.seq,
-                event.kind(),
-                event.data().to_string(),
-                row.created_at,
-            ));
+            events.push((row.channel_id.clone(), row.seq, event.kind(), event.data().to_string(), row.created_at));
             published.push(Envelope::Persistent { channel_id: row.channel_id.clone(), seq: row.seq, event });
+            if let Some(root_id) = &row.thread_root_id {
+                let reply_count =
+                    db::messages::bump_reply_count(tx.c(), root_id).await.map_err(ApiError::from)?;
+                let event = Event::ThreadUpdated {
+                    root_id: root_id.clone(),
+                    reply_count,
+                    last_reply_at: rfc3339(row.created_at),
+                };
+                events.push((row.channel_id.clone(), seq, event.kind(), event.data().to_string(), row.created_at));
+                published.push(Envelope::Persistent { channel_id: row.channel_id.clone(), seq, event });
+                seq += 1;
+            }
             written.push((row, i));
             outcomes[i] = Some(Ok(message));
         }

@@ -1,6 +1,7 @@
 //! Profiles: the caller's own, and other users seen through a shared workspace.
 
 use crate::db;
+use crate::domain::event::Envelope;
 use crate::domain::models::User;
 use crate::domain::validate;
 use crate::error::{ApiError, ApiResult};
@@ -29,6 +30,11 @@ pub async fn update_me(
     }
     let key = validate::mention_key(&user.name);
     db::users::update_profile(tx.c(), user_id, &user.name, &key, &user.status_text).await?;
+    // Everyone who shares a workspace sees the change (the public fields: no email).
+    let public = user.to_api("");
+    for workspace in db::workspaces::list_for_user(tx.c(), user_id).await? {
+        tx.outbox.push(Envelope::UserUpdated { workspace_id: workspace.id, user: public.clone() });
+    }
     state.commit(tx).await?;
     Ok(user.to_api(user_id))
 }
