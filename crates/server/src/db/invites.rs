@@ -57,3 +57,14 @@ pub async fn take_use(c: Conn<'_>, code: &str, now: i64) -> sqlx::Result<bool> {
         .map(|r| r.rows_affected() == 1)
     })
 }
+
+/// Deletes invites that expired before `before`; returns how many.
+pub async fn purge_expired(c: Conn<'_>, before: i64) -> sqlx::Result<u64> {
+    on!(c, |e| {
+        sqlx::query("DELETE FROM invites WHERE expires_at < $1")
+            .bind(before)
+            .execute(e)
+            .await
+            .map(|r| r.rows_affected())
+    })
+}

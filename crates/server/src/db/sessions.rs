@@ -74,19 +74,61 @@ pub async fn extend(c: Conn<'_>, token_hash: &str, expires_at: i64) -> sqlx::Res
     })
 }
 
-pub async fn delete(c: Conn<'_>, token_hash: &str) -> sqlx::Result<()> {
+/// Ends a session, recording its revocation for every node's sockets.
+pub async fn delete(c: Conn<'_>, token_hash: &str, now: i64) -> sqlx::Result<()> {
     on!(c, |e| {
+        sqlx::query(
+            "INSERT INTO session_revocations (token_hash, user_id, revoked_at)
+             SELECT token_hash, user_id, $2 FROM sessions WHERE token_hash = $1
+             ON CONFLICT (token_hash) DO NOTHING",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .execute(&mut *e)
+        .await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(e).await.map(drop)
     })
 }
 
-/// Ends every session of a user (after a password reset).
-pub async fn delete_all_of(c: Conn<'_>, user_id: &str) -> sqlx::Result<u64> {
+/// Ends every session of a user (after a password reset), recording the revocations.
+pub async fn delete_all_of(c: Conn<'_>, user_id: &str, now: i64) -> sqlx::Result<u64> {
     on!(c, |e| {
+        sqlx::query(
+            "INSERT INTO session_revocations (token_hash, user_id, revoked_at)
+             SELECT token_hash, user_id, $2 FROM sessions WHERE user_id = $1
+             ON CONFLICT (token_hash) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(now)
+        .execute(&mut *e)
+        .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
             .execute(e)
             .await
             .map(|r| r.rows_affected())
+    })
+}
+
+/// Sessions revoked at or after `since`.
+pub async fn revoked_since(c: Conn<'_>, since: i64) -> sqlx::Result<Vec<String>> {
+    on!(c, |e| {
+        sqlx::query_scalar("SELECT token_hash FROM session_revocations WHERE revoked_at >= $1")
+            .bind(since)
+            .fetch_all(e)
+            .await
+    })
+}
+
+/// Deletes sessions that expired and revocations recorded before `before`.
+pub async fn purge(c: Conn<'_>, now: i64, revocations_before: i64) -> sqlx::Result<u64> {
+    on!(c, |e| {
+        let sessions =
+            sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now).execute(&mut *e).await?;
+        sqlx::query("DELETE FROM session_revocations WHERE revoked_at < $1")
+            .bind(revocations_before)
+            .execute(e)
+            .await?;
+        Ok(sessions.rows_affected())
     })
 }
