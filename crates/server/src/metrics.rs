@@ -6,9 +6,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::header;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -143,16 +142,4 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: 
         .get_or_create(&RouteLabels { method, route })
         .observe(started.elapsed().as_secs_f64());
     response
-}
-
-/// `GET /metrics`: the Prometheus text format.
-pub async fn serve(State(state): State<crate::state::AppState>) -> Response {
-    let metrics = &state.metrics;
-    metrics.sockets.set(state.hub.socket_count() as i64);
-    for (pool, size, idle) in state.db.pool_stats() {
-        let label = |s: &str| PoolLabels { pool: pool.to_string(), state: s.to_string() };
-        metrics.db_connections.get_or_create(&label("idle")).set(idle as i64);
-        metrics.db_connections.get_or_create(&label("in_use")).set(i64::from(size) - idle as i64);
-    }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], metrics.render()).into_response()
 }

@@ -1,11 +1,13 @@
 //! The state every request handler gets: shared handles, no globals.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
-use crate::bus::{Bus, Inbound, redis::RedisBus};
+use crate::bus::{Bus, Inbound, LocalDelivery, redis::RedisBus};
 use crate::config::Config;
 use crate::db::{Db, Tx};
 use crate::domain::markdown::Markdown;
@@ -14,14 +16,20 @@ use crate::gateway::hub::Hub;
 use crate::gateway::presence::Presence;
 use crate::metrics::Metrics;
 use crate::service::auth::Passwords;
+use crate::service::blocking::BlockingPool;
 use crate::service::send_queue::SendQueue;
+use crate::service::throttle::{self, Throttle};
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub markdown: Arc<Markdown>,
+    /// Where Markdown is rendered: off the async threads, a few at a time.
+    pub render_pool: BlockingPool,
     pub passwords: Passwords,
+    /// Login, sign-up and invite-acceptance attempts, per account and client IP.
+    pub throttle: Arc<Throttle>,
     /// Where message sends are written, batched into shared transactions.
     pub send_queue: SendQueue,
     /// The Origin that cookie-authenticated browser requests must carry (CSRF defence).
@@ -35,6 +43,11 @@ pub struct AppState {
     pub node_id: Arc<str>,
     /// Cancelled when the server begins to shut down.
     pub shutdown: CancellationToken,
+    /// HTTP connections and the WebSockets they became: shutdown waits for them first.
+    pub connections: TaskTracker,
+    /// Background tasks (send-queue writers, bus, upkeep, gap fills): waited for after the
+    /// connections, before the database closes.
+    pub tasks: TaskTracker,
     pub metrics: Arc<Metrics>,
     /// True from the start of shutdown: /readyz answers 503 so balancers stop sending traffic.
     pub draining: Arc<AtomicBool>,
@@ -42,17 +55,23 @@ pub struct AppState {
 
 impl AppState {
     /// Wires the node: the hub, the bus (local, or Redis when configured), presence, the send queue.
-    pub async fn build(db: Db, config: Config, shutdown: CancellationToken) -> anyhow::Result<AppState> {
+    pub async fn build(
+        db: Db,
+        config: Config,
+        shutdown: CancellationToken,
+        tasks: TaskTracker,
+    ) -> anyhow::Result<AppState> {
         let node_id: Arc<str> = crate::domain::new_id()[20..].into();
         let metrics = Arc::new(Metrics::new());
+        let gap_fill = crate::service::sockets::gap_fill(db.clone());
         let (hub, bus, presence) = match &config.serve.redis_url {
             Some(url) => {
                 let (remote, topics, mut inbound) =
-                    RedisBus::connect(url, &node_id, Arc::clone(&metrics)).await?;
-                let hub = Hub::new(db.clone(), Some(topics), Arc::clone(&metrics));
+                    RedisBus::connect(url, &node_id, Arc::clone(&metrics), &tasks, &shutdown).await?;
+                let hub = Hub::new(Some(topics), gap_fill, Arc::clone(&metrics), tasks.clone(), shutdown.clone());
                 let presence = Presence::redis(remote.conn.clone(), &node_id, config.serve.heartbeat());
                 let receiver = Arc::clone(&hub);
-                tokio::spawn(async move {
+                tasks.spawn(async move {
                     while let Some(inbound) = inbound.recv().await {
                         match inbound {
                             Inbound::Envelope(envelope) => {
@@ -62,25 +81,38 @@ impl AppState {
                         }
                     }
                 });
-                (Arc::clone(&hub), Arc::new(Bus::new(hub, Some(remote), Arc::clone(&metrics))), presence)
+                let local: Arc<dyn LocalDelivery> = hub.clone();
+                (hub, Arc::new(Bus::new(local, Some(remote), Arc::clone(&metrics))), presence)
             }
             None => {
-                let hub = Hub::new(db.clone(), None, Arc::clone(&metrics));
-                (Arc::clone(&hub), Arc::new(Bus::new(hub, None, Arc::clone(&metrics))), Presence::local())
+                let hub = Hub::new(None, gap_fill, Arc::clone(&metrics), tasks.clone(), shutdown.clone());
+                let local: Arc<dyn LocalDelivery> = hub.clone();
+                (hub, Arc::new(Bus::new(local, None, Arc::clone(&metrics))), Presence::local())
             }
         };
+        let limits = throttle::Limits {
+            login_per_account: config.serve.login_failures_per_account,
+            login_per_ip: config.serve.login_failures_per_ip,
+            joins_per_ip: config.serve.signups_per_ip_per_hour,
+        };
+        let throttle = Throttle::new(limits, bus.remote().map(|r| r.conn.clone()));
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(AppState {
-            send_queue: SendQueue::start(db.clone(), Arc::clone(&bus)),
+            send_queue: SendQueue::start(db.clone(), Arc::clone(&bus), &tasks),
             db,
             public_origin: config.public_origin().into(),
             config: Arc::new(config),
             markdown: Arc::new(Markdown::new()),
+            render_pool: BlockingPool::new(cores),
             passwords: Passwords::new(),
+            throttle: Arc::new(throttle),
             hub,
             bus,
             presence: Arc::new(presence),
             node_id,
             shutdown,
+            connections: TaskTracker::new(),
+            tasks,
             metrics,
             draining: Arc::new(AtomicBool::new(false)),
         })
@@ -91,6 +123,12 @@ impl AppState {
         let outbox = tx.commit().await?;
         self.bus.publish_all(outbox);
         Ok(())
+    }
+
+    /// Renders Markdown on the render pool.
+    pub async fn render_markdown(&self, content: String, mentions: HashMap<String, String>) -> ApiResult<String> {
+        let markdown = Arc::clone(&self.markdown);
+        self.render_pool.run(move || markdown.render(&content, &mentions)).await
     }
 
     pub fn is_draining(&self) -> bool {

@@ -7,26 +7,30 @@ pub mod redis;
 
 use std::sync::Arc;
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::domain::event::Envelope;
-use crate::gateway::hub::Hub;
 use crate::metrics::Metrics;
 
+/// Whatever delivers envelopes to this node's own sockets (the gateway's hub).
+pub trait LocalDelivery: Send + Sync {
+    fn deliver(&self, envelope: &Envelope);
+}
+
 pub struct Bus {
-    hub: Arc<Hub>,
+    local: Arc<dyn LocalDelivery>,
     remote: Option<redis::RedisBus>,
     metrics: Arc<Metrics>,
 }
 
 impl Bus {
-    pub fn new(hub: Arc<Hub>, remote: Option<redis::RedisBus>, metrics: Arc<Metrics>) -> Bus {
-        Bus { hub, remote, metrics }
+    pub fn new(local: Arc<dyn LocalDelivery>, remote: Option<redis::RedisBus>, metrics: Arc<Metrics>) -> Bus {
+        Bus { local, remote, metrics }
     }
 
     pub fn publish(&self, envelope: Envelope) {
         self.metrics.envelopes_published.inc();
-        self.hub.dispatch(&envelope);
+        self.local.deliver(&envelope);
         if let Some(remote) = &self.remote {
             remote.publish(&envelope);
         }
@@ -46,6 +50,8 @@ impl Bus {
 pub enum TopicOp {
     Subscribe(String),
     Unsubscribe(String),
+    /// Answered once every operation sent before it is in effect.
+    Barrier(oneshot::Sender<()>),
 }
 
 /// The hub's handle on this node's bus subscriptions.
@@ -64,6 +70,15 @@ impl TopicControl {
 
     pub fn unsubscribe(&self, topic: &str) {
         let _ = self.0.send(TopicOp::Unsubscribe(topic.to_string()));
+    }
+
+    /// Waits (at most `wait`) until the subscriptions asked for so far are in effect, so that
+    /// what is published from now on reaches this node.
+    pub async fn settled(&self, wait: std::time::Duration) {
+        let (done, settled) = oneshot::channel();
+        if self.0.send(TopicOp::Barrier(done)).is_ok() && tokio::time::timeout(wait, settled).await.is_err() {
+            tracing::warn!("bus subscriptions not confirmed in time");
+        }
     }
 }
 

@@ -1,15 +1,18 @@
 //! The Redis bus: one publishing connection and one subscribing connection per node, whatever
 //! the number of sockets. The subscriber reconnects on its own with backoff, subscribes again to
-//! every topic it had, and tells the hub to make clients resync, since envelopes published while
+//! every topic it had (backing off with jitter), and tells the hub to make clients resync, since envelopes published while
 //! it was away are lost (the event log still has every persistent one).
 
 use std::collections::HashSet;
 use std::time::Duration;
 
+use backon::{BackoffBuilder, ExponentialBuilder};
 use futures_util::StreamExt;
 use redis::aio::ConnectionManager;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use std::sync::Arc;
 
@@ -43,18 +46,21 @@ pub struct RedisBus {
 impl RedisBus {
     /// Connects to Redis (failing if it does not answer now) and starts the publisher and the
     /// subscriber. Returns the bus, the hub's topic handle, and what arrives for the hub.
+    /// Both tasks run on `tasks` until `shutdown`; the publisher first sends what is queued.
     pub async fn connect(
         url: &str,
         node_id: &str,
         metrics: Arc<Metrics>,
+        tasks: &TaskTracker,
+        shutdown: &CancellationToken,
     ) -> anyhow::Result<(RedisBus, TopicControl, mpsc::Receiver<Inbound>)> {
         let client = redis::Client::open(url)?;
         let conn = client.get_connection_manager().await?;
         let (outgoing, queue) = mpsc::channel(PUBLISH_QUEUE);
-        tokio::spawn(publisher(conn.clone(), queue));
+        tasks.spawn(publisher(conn.clone(), queue, shutdown.clone()));
         let (topics, ops) = TopicControl::new();
         let (inbound_tx, inbound) = mpsc::channel(PUBLISH_QUEUE);
-        tokio::spawn(subscriber(client, ops, inbound_tx, node_id.to_string(), metrics));
+        tasks.spawn(subscriber(client, ops, inbound_tx, node_id.to_string(), metrics, shutdown.clone()));
         Ok((RedisBus { node_id: node_id.to_string(), outgoing, conn }, topics, inbound))
     }
 
@@ -73,9 +79,19 @@ impl RedisBus {
     }
 }
 
-async fn publisher(mut conn: ConnectionManager, mut queue: mpsc::Receiver<(String, String)>) {
+async fn publisher(
+    mut conn: ConnectionManager,
+    mut queue: mpsc::Receiver<(String, String)>,
+    shutdown: CancellationToken,
+) {
     let mut failing = false;
-    while let Some((topic, payload)) = queue.recv().await {
+    loop {
+        let next = tokio::select! {
+            next = queue.recv() => next,
+            // What was published before shutdown still goes out; then the task ends.
+            _ = shutdown.cancelled() => queue.try_recv().ok(),
+        };
+        let Some((topic, payload)) = next else { return };
         let result = redis::cmd("PUBLISH").arg(&topic).arg(&payload).query_async::<i64>(&mut conn).await;
         match result {
             Ok(_) if failing => {
@@ -92,15 +108,27 @@ async fn publisher(mut conn: ConnectionManager, mut queue: mpsc::Receiver<(Strin
     }
 }
 
+/// Reconnect delays: exponential from 100 ms to 5 s with full jitter, so that nodes that lost
+/// Redis together do not come back in lockstep.
+fn reconnect_delays() -> impl Iterator<Item = Duration> {
+    ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(100))
+        .with_max_delay(MAX_BACKOFF)
+        .with_jitter()
+        .without_max_times()
+        .build()
+}
+
 async fn subscriber(
     client: redis::Client,
     mut ops: mpsc::UnboundedReceiver<TopicOp>,
     inbound: mpsc::Sender<Inbound>,
     node_id: String,
     metrics: Arc<Metrics>,
+    shutdown: CancellationToken,
 ) {
     let mut topics: HashSet<String> = HashSet::new();
-    let mut backoff = Duration::from_millis(100);
+    let mut delays = reconnect_delays();
     let mut connected_before = false;
     loop {
         match client.get_async_pubsub().await {
@@ -114,7 +142,7 @@ async fn subscriber(
                     }
                 }
                 if healthy {
-                    backoff = Duration::from_millis(100);
+                    delays = reconnect_delays();
                     if connected_before {
                         tracing::info!(topics = topics.len(), "Redis subscription restored");
                         let _ = inbound.send(Inbound::Resync).await;
@@ -123,6 +151,7 @@ async fn subscriber(
                 }
                 while healthy {
                     tokio::select! {
+                        _ = shutdown.cancelled() => return,
                         op = ops.recv() => {
                             let result = match op {
                                 Some(TopicOp::Subscribe(topic)) => {
@@ -132,6 +161,11 @@ async fn subscriber(
                                 Some(TopicOp::Unsubscribe(topic)) => {
                                     let key = format!("{PREFIX}{topic}");
                                     if topics.remove(&topic) { sink.unsubscribe(key).await } else { Ok(()) }
+                                }
+                                // Every operation before it has been answered by Redis.
+                                Some(TopicOp::Barrier(done)) => {
+                                    let _ = done.send(());
+                                    Ok(())
                                 }
                                 None => return,
                             };
@@ -156,14 +190,25 @@ async fn subscriber(
             }
             Err(e) => tracing::warn!(error = %e, "cannot subscribe to Redis; retrying"),
         }
-        // Topic changes made while away are applied on reconnect.
+        // Topic changes made while away are applied on reconnect; waiters are let go (the
+        // resync after reconnecting repairs whatever they miss).
         while let Ok(op) = ops.try_recv() {
             match op {
-                TopicOp::Subscribe(topic) => topics.insert(topic),
-                TopicOp::Unsubscribe(topic) => topics.remove(&topic),
-            };
+                TopicOp::Subscribe(topic) => {
+                    topics.insert(topic);
+                }
+                TopicOp::Unsubscribe(topic) => {
+                    topics.remove(&topic);
+                }
+                TopicOp::Barrier(done) => {
+                    let _ = done.send(());
+                }
+            }
         }
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(MAX_BACKOFF);
+        let delay = delays.next().unwrap_or(MAX_BACKOFF);
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tokio::time::sleep(delay) => {}
+        }
     }
 }

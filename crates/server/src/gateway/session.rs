@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::time::{Instant, timeout};
 
-use super::hub::Registration;
+use super::registry::Registration;
 use crate::domain::event::{Envelope, Status};
 use crate::state::AppState;
 
@@ -20,6 +20,9 @@ pub const RATE_PER_S: f64 = 10.0;
 pub const RATE_BURST: f64 = 30.0;
 /// Typing frames for one channel closer together than this are not relayed again.
 pub const TYPING_THROTTLE: Duration = Duration::from_secs(2);
+/// A socket's presence changes are applied at most this often; the last one asked for within
+/// the interval is applied when it ends, so flapping costs one broadcast, not one per flip.
+pub const PRESENCE_THROTTLE: Duration = Duration::from_secs(2);
 /// Queued frames written together after the one that woke the socket.
 const WRITE_BATCH: usize = 32;
 /// How long a closing handshake may take before the connection is dropped.
@@ -29,6 +32,7 @@ pub const CLOSE_GOING_AWAY: u16 = 1001;
 pub const CLOSE_UNSUPPORTED: u16 = 1003;
 pub const CLOSE_POLICY: u16 = 1008;
 pub const CLOSE_TOO_BIG: u16 = 1009;
+pub const CLOSE_INTERNAL: u16 = 1011;
 pub const CLOSE_SILENT: u16 = 4000;
 
 #[derive(Deserialize)]
@@ -93,7 +97,13 @@ pub async fn run(socket: WebSocket, state: AppState, peer: Peer, registration: R
     let kicked = kick.cancelled();
     let stopping = shutdown.cancelled();
     let silence = tokio::time::sleep(heartbeat * 2);
-    tokio::pin!(kicked, stopping, silence);
+    // The presence asked for and not applied yet, and when it may be.
+    let mut presence_wanted: Option<Status> = None;
+    // The first change a client asks for applies at once.
+    let mut presence_at = Instant::now().checked_sub(PRESENCE_THROTTLE).unwrap_or_else(Instant::now);
+    let presence_due = tokio::time::sleep(Duration::ZERO);
+    let mut client_closed = false;
+    tokio::pin!(kicked, stopping, silence, presence_due);
 
     while outcome.is_none() {
         tokio::select! {
@@ -124,27 +134,46 @@ pub async fn run(socket: WebSocket, state: AppState, peer: Peer, registration: R
                     silence.as_mut().reset(Instant::now() + heartbeat * 2);
                     if !rate.allow() {
                         outcome = Some((CLOSE_POLICY, "too many frames"));
-                    } else if let Some(reply) = handle(&state, &peer, id, &text, &mut typed).await
-                        && sink.send(Message::Text(Utf8Bytes::from(reply))).await.is_err()
-                    {
-                        break;
+                        continue;
+                    }
+                    match handle(&state, &peer, id, &text, &mut typed) {
+                        Reply::Nothing => {}
+                        Reply::Text(reply) => if sink.send(Message::Text(Utf8Bytes::from(reply))).await.is_err() {
+                            break;
+                        },
+                        Reply::Presence(status) if presence_wanted.is_none() && presence_at.elapsed() >= PRESENCE_THROTTLE => {
+                            announce(&state, &peer.user_id, id, Some(status)).await;
+                            presence_at = Instant::now();
+                        }
+                        Reply::Presence(status) => {
+                            presence_wanted = Some(status);
+                            presence_due.as_mut().reset(presence_at + PRESENCE_THROTTLE);
+                        }
                     }
                 }
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => silence.as_mut().reset(Instant::now() + heartbeat * 2),
                 Some(Ok(Message::Binary(_))) => outcome = Some((CLOSE_UNSUPPORTED, "frames are JSON text")),
-                Some(Ok(Message::Close(_))) | None => {
+                Some(Ok(Message::Close(_))) => {
                     tracing::debug!(socket = id, "client closed");
+                    client_closed = true;
                     break;
                 }
-                // The codec refuses frames and messages over the limit before buffering them.
-                Some(Err(e)) if e.to_string().contains("Space limit exceeded") => {
+                None => break,
+                Some(Err(e)) => {
+                    // The codec refuses frames and messages over the limit before buffering them.
+                    let too_big = is_too_big(e);
+                    if !too_big {
+                        tracing::debug!(socket = id, "socket read failed");
+                        break;
+                    }
                     outcome = Some((CLOSE_TOO_BIG, "frame over 64 KiB"));
                 }
-                Some(Err(e)) => {
-                    tracing::debug!(socket = id, error = %e, "socket read failed");
-                    break;
-                }
             },
+            _ = &mut presence_due, if presence_wanted.is_some() => {
+                let status = presence_wanted.take();
+                announce(&state, &peer.user_id, id, status).await;
+                presence_at = Instant::now();
+            }
             _ = &mut silence => outcome = Some((CLOSE_SILENT, "silent for two heartbeats")),
         }
     }
@@ -154,51 +183,66 @@ pub async fn run(socket: WebSocket, state: AppState, peer: Peer, registration: R
     if let Some((code, reason)) = outcome {
         let frame = CloseFrame { code, reason: Utf8Bytes::from_static(reason) };
         let _ = timeout(CLOSE_TIMEOUT, sink.send(Message::Close(Some(frame)))).await;
+    } else if client_closed {
+        // The codec has queued the answer to the client's Close frame: send it, so the client
+        // sees a clean close (its code echoed), not 1006.
+        let _ = timeout(CLOSE_TIMEOUT, sink.close()).await;
     }
 }
 
-/// Answers one client frame; Some is a reply for this socket only.
-async fn handle(
-    state: &AppState,
-    peer: &Peer,
-    id: u64,
-    text: &str,
-    typed: &mut HashMap<String, Instant>,
-) -> Option<String> {
+/// What a client frame asks of the socket's loop.
+enum Reply {
+    Nothing,
+    /// A frame for this socket only.
+    Text(String),
+    /// The device's presence, applied by the loop's throttle.
+    Presence(Status),
+}
+
+/// Answers one client frame.
+fn handle(state: &AppState, peer: &Peer, id: u64, text: &str, typed: &mut HashMap<String, Instant>) -> Reply {
     let frame = match serde_json::from_str::<ClientFrame>(text) {
         Ok(frame) => frame,
         Err(e) => {
-            return Some(json!({"type": "error", "code": "invalid", "message": e.to_string()}).to_string());
+            return Reply::Text(json!({"type": "error", "code": "invalid", "message": e.to_string()}).to_string());
         }
     };
     match frame {
-        ClientFrame::Ping => Some(json!({"type": "pong"}).to_string()),
+        ClientFrame::Ping => Reply::Text(json!({"type": "pong"}).to_string()),
         ClientFrame::Typing { channel_id } => {
             if !state.hub.follows(id, &channel_id) {
-                return Some(
+                return Reply::Text(
                     json!({"type": "error", "code": "not_found", "message": "no such channel"}).to_string(),
                 );
             }
             let now = Instant::now();
             if typed.get(&channel_id).is_some_and(|at| now.duration_since(*at) < TYPING_THROTTLE) {
-                return None;
+                return Reply::Nothing;
             }
             if typed.len() > 64 {
                 typed.retain(|_, at| now.duration_since(*at) < TYPING_THROTTLE);
             }
             typed.insert(channel_id.clone(), now);
             state.bus.publish(Envelope::Typing { channel_id, user_id: peer.user_id.clone() });
-            None
+            Reply::Nothing
         }
-        ClientFrame::Presence { status } => {
-            let status = match status {
-                ClientStatus::Active => Status::Online,
-                ClientStatus::Away => Status::Away,
-            };
-            announce(state, &peer.user_id, id, Some(status)).await;
-            None
-        }
+        ClientFrame::Presence { status } => Reply::Presence(match status {
+            ClientStatus::Active => Status::Online,
+            ClientStatus::Away => Status::Away,
+        }),
     }
+}
+
+/// Closes a socket that could not be set up (its memberships could not be read): 1011, retry.
+pub async fn refuse(mut socket: WebSocket) {
+    let frame = CloseFrame { code: CLOSE_INTERNAL, reason: Utf8Bytes::from_static("try again") };
+    let _ = timeout(CLOSE_TIMEOUT, socket.send(Message::Close(Some(frame)))).await;
+}
+
+/// Whether a read error is the codec refusing a frame or message over the size limit.
+fn is_too_big(error: axum::Error) -> bool {
+    let inner = error.into_inner();
+    matches!(inner.downcast_ref::<tungstenite::Error>(), Some(tungstenite::Error::Capacity(_)))
 }
 
 /// Records a socket's presence and tells the user's workspaces when their status changes.
@@ -206,7 +250,7 @@ async fn announce(state: &AppState, user_id: &str, socket: u64, status: Option<S
     if let Some(changed) = state.presence.set(user_id, socket, status).await {
         let workspaces = match status {
             Some(_) => state.hub.workspaces_of(socket),
-            None => super::workspaces_of(state, user_id).await,
+            None => crate::service::sockets::workspaces_of(state, user_id).await,
         };
         for workspace_id in workspaces {
             state.bus.publish(Envelope::Presence {

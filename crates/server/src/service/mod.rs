@@ -3,9 +3,13 @@
 
 pub mod access;
 pub mod auth;
+pub mod blocking;
 pub mod channels;
 pub mod log;
 pub mod messages;
 pub mod send_queue;
+pub mod sockets;
+pub mod throttle;
+pub mod upkeep;
 pub mod users;
 pub mod workspaces;
