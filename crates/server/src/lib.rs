@@ -22,21 +22,22 @@ pub mod metrics;
 pub mod service;
 pub mod state;
 
-use std::future::IntoFuture;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 use crate::config::Config;
 use crate::db::Db;
 use crate::state::AppState;
 
-/// Runs the server on `listener` until `shutdown` is cancelled. Then /readyz turns 503, sockets
-/// are closed with 1001, in-flight requests finish, and it returns within the configured grace.
+/// Runs the server on `listener` until `shutdown` is cancelled. Then it stops accepting, /readyz
+/// turns 503, sockets are closed with 1001, in-flight requests finish, queued writes are written,
+/// background tasks end, and the database is closed, all within the configured grace.
 pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationToken) -> anyhow::Result<()> {
+    config.validate()?;
     let db = Db::connect(
         config.global.database_url.as_deref(),
         &config.global.data_dir,
@@ -45,7 +46,8 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationTo
     .await?;
     db.migrate().await?;
     let grace = Duration::from_secs(config.serve.shutdown_grace_s);
-    let state = AppState::build(db.clone(), config, shutdown.clone()).await?;
+    let tasks = TaskTracker::new();
+    let state = AppState::build(db.clone(), config, shutdown.clone(), tasks.clone()).await?;
     tracing::info!(
         listen = %listener.local_addr()?,
         public_url = %state.config.public_url(),
@@ -53,30 +55,34 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationTo
         bus = if state.bus.remote().is_some() { "redis" } else { "local" },
         node = %state.node_id,
         registration = ?state.config.serve.registration,
+        max_connections = state.config.serve.max_connections,
         "ocomms is serving"
     );
-    tokio::spawn(gateway::upkeep(state.clone()));
-    let draining = state.clone();
-    let drain = async move {
-        draining.shutdown.cancelled().await;
-        draining.draining.store(true, Ordering::Relaxed);
-        draining.hub.close_all(gateway::session::CLOSE_GOING_AWAY, "server restarting: reconnect");
-        tracing::info!(sockets = draining.hub.socket_count(), "draining");
+    tasks.spawn(service::upkeep::run(state.clone()));
+    let limits = http::serve::Limits {
+        max_connections: state.config.serve.max_connections as usize,
+        header_read_timeout: state.config.header_read_timeout(),
     };
-    let app = http::router(state);
-    // Chat frames are small and latency-bound: no Nagle delay on any connection.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    let serve = axum::serve(listener, app).with_graceful_shutdown(drain).into_future();
-    let deadline = async {
-        shutdown.cancelled().await;
-        tokio::time::sleep(grace).await;
-    };
-    tokio::select! {
-        served = serve => served?,
-        _ = deadline => tracing::warn!(grace_s = grace.as_secs(), "shutdown grace over; exiting with work in flight"),
+    let connections = state.connections.clone();
+    let app = http::router(state.clone());
+    http::serve::serve(listener, app, limits, connections.clone(), shutdown.clone()).await;
+
+    // Shutting down: the accept loop has stopped.
+    state.draining.store(true, Ordering::Relaxed);
+    state.hub.close_all(gateway::session::CLOSE_GOING_AWAY, "server restarting: reconnect");
+    tracing::info!(sockets = state.hub.socket_count(), "draining");
+    let deadline = tokio::time::Instant::now() + grace;
+    connections.close();
+    if tokio::time::timeout_at(deadline, connections.wait()).await.is_err() {
+        tracing::warn!(grace_s = grace.as_secs(), "shutdown grace over; closing connections with work in flight");
     }
+    // No request can queue a write any more: the writers finish what is queued, then stop.
+    state.send_queue.stop();
+    tasks.close();
+    if tokio::time::timeout_at(deadline, tasks.wait()).await.is_err() {
+        tracing::warn!("background tasks did not finish within the grace");
+    }
+    drop(state);
     db.close().await;
     tracing::info!("ocomms stopped");
     Ok(())

@@ -6,9 +6,11 @@ mod channels;
 pub mod extract;
 mod messages;
 mod ops;
+pub mod serve;
 mod users;
 pub mod web;
 mod workspaces;
+mod ws;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,7 +68,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(workspaces::router())
         .merge(channels::router())
         .merge(messages::router())
-        .merge(crate::gateway::router())
+        .merge(ws::router())
         .routes(routes!(openapi_json));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(ops::router()).nest("/api/v1", v1).split_for_parts()
 }
@@ -80,7 +82,7 @@ pub fn router(state: AppState) -> axum::Router {
     let metrics = Arc::clone(&state.metrics);
     routes
         .route_layer(axum::middleware::from_fn_with_state(metrics, crate::metrics::track))
-        .route("/metrics", axum::routing::get(crate::metrics::serve))
+        .route("/metrics", axum::routing::get(ops::metrics))
         .layer(Extension(doc))
         .with_state(state)
         .merge(web::router(web))
@@ -96,6 +98,7 @@ pub fn router(state: AppState) -> axum::Router {
             }
         })
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn(extract::refuse_nul))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
