@@ -143,6 +143,10 @@ impl TestServer {
         if let Some(url) = &database_url {
             args.extend(["--database-url".into(), url.clone()]);
         }
+        // Tests sign up dozens of people from 127.0.0.1; the throttling tests set their own limit.
+        if !extra.contains(&"--signups-per-ip-per-hour") {
+            args.extend(["--signups-per-ip-per-hour".into(), "0".into()]);
+        }
         args.extend(extra.iter().map(|s| s.to_string()));
         let config = ocomms::config::Config::from_args(args).expect("config");
         let shutdown = CancellationToken::new();
