@@ -7,6 +7,7 @@ import * as chat from './api/chat.js';
 import { store, changed, subscribe, putChannel, markRead, someoneTyped } from './state/store.js';
 import { totalUnread, title } from './state/unread.js';
 import { showAuth } from './ui/auth.js';
+import { landOnInvite } from './ui/invite.js';
 import { mountSidebar } from './ui/sidebar.js';
 import { mountChannel } from './ui/channel.js';
 import { ask, field, choice, checks, show } from './ui/dialogs.js';
@@ -67,14 +68,16 @@ async function boot() {
   try {
     await chat.loadMe();
   } catch (e) {
-    if (e instanceof ApiError && e.status === 401) return showAuth(root, { invite, onDone: () => { history.replaceState(null, '', '/'); boot(); } });
+    if (e instanceof ApiError && e.status === 401) return showAuth(root, { invite, onDone: (next) => { history.replaceState(null, '', next); boot(); } });
     fill(root, h('p', { class: 'fatal' }, 'The server cannot be reached. Retrying…'));
     setTimeout(boot, 3000);
     return;
   }
   if (invite) {
-    const { workspace } = await post(`/invites/${invite}/accept`).catch(() => ({ workspace: null }));
-    history.replaceState(null, '', workspace ? `/w/${workspace.id}` : '/');
+    // Nothing is joined until the user says so; the question is asked over an empty page.
+    fill(root, h('main', { class: 'auth' }));
+    const wid = await landOnInvite(invite);
+    history.replaceState(null, '', wid ? `/w/${wid}` : '/');
   }
   const { workspaces } = await get('/workspaces');
   store.workspaces = workspaces;

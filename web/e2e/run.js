@@ -1,6 +1,7 @@
 // End-to-end in real Chromium (Debian's, driven by playwright-core): two people sign up, make a
 // workspace, invite, chat live both ways, see typing and presence, unread badges, edits and
-// deletes, a theme that survives reload, and a cut socket that catches up without duplicates.
+// deletes, a theme that survives reload, a cut socket that catches up without duplicates, and an
+// invite link that asks before joining, also right after logging in on it.
 // Takes screenshots (into $OCOMMS_SCREENSHOTS, e.g. docs/screenshots to refresh the README's, else
 // a temporary folder) and prints the client's load figures.
 import { spawn } from 'node:child_process';
@@ -79,6 +80,7 @@ try {
     assert.match(inviteLink, /\/invite\/[0-9a-f]+$/);
     await ana.getByRole('button', { name: 'Done' }).click();
     await ben.goto(inviteLink);
+    await ben.getByRole('heading', { name: 'Create an account to join the workspace' }).waitFor({ timeout: WAIT });
     await ben.getByLabel('Name').fill('Ben');
     await ben.getByLabel('Email').fill('ben@example.com');
     await ben.getByLabel('Password').fill('correct horse battery');
@@ -209,6 +211,91 @@ try {
     await ana.locator('.message').nth(40).waitFor({ timeout: WAIT });
     figures.channel_with_1000_messages_ms = Date.now() - t0;
     console.log(`figures: ${JSON.stringify(figures)}`);
+  });
+
+  await step('an invite link asks first: "Not now" joins nothing, "Join" lands in the workspace', async () => {
+    // Ben is in Acme only; Ana invites him to her other workspace, Side project.
+    const { id: sideId, code } = await ana.evaluate(async () => {
+      const { workspaces } = await (await fetch('/api/v1/workspaces')).json();
+      const side = workspaces.find((w) => w.name === 'Side project');
+      const answer = await fetch(`/api/v1/workspaces/${side.id}/invites`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      return { id: side.id, code: (await answer.json()).invite.code };
+    });
+    const link = `${base}/invite/${code}`;
+    const workspacesOfBen = () => ben.evaluate(async () =>
+      (await (await fetch('/api/v1/workspaces')).json()).workspaces.map((w) => w.name));
+    const alerts = [];
+    const onAlert = (d) => { alerts.push(d.message()); d.dismiss(); };
+    ben.on('dialog', onAlert);
+
+    await ben.goto(link);
+    await ben.getByRole('heading', { name: 'Join Side project?' }).waitFor({ timeout: WAIT });
+    await ben.getByText('You were invited to join the workspace Side project as a member.').waitFor({ timeout: WAIT });
+    await ben.getByRole('button', { name: 'Not now' }).click();
+    await ben.locator('.sidebar__workspace', { hasText: 'Acme' }).waitFor({ timeout: WAIT });
+    assert.doesNotMatch(new URL(ben.url()).pathname, /^\/invite\//);
+    assert.deepEqual(await workspacesOfBen(), ['Acme']);
+
+    await ben.goto(link);
+    await ben.getByRole('button', { name: 'Join Side project' }).click();
+    await ben.waitForURL((url) => url.pathname.startsWith(`/w/${sideId}/c/`), { timeout: WAIT });
+    await ben.getByRole('heading', { name: '# general' }).waitFor({ timeout: WAIT });
+    assert.equal(await ben.getByLabel('Workspace', { exact: true }).locator('option:checked').textContent(), 'Side project');
+    assert.deepEqual((await workspacesOfBen()).sort(), ['Acme', 'Side project']);
+
+    // A member opening the link again is taken there without a question.
+    await ben.goto(link);
+    await ben.waitForURL((url) => url.pathname.startsWith(`/w/${sideId}/c/`), { timeout: WAIT });
+    await ben.getByRole('heading', { name: '# general' }).waitFor({ timeout: WAIT });
+    assert.equal(await ben.locator('dialog').count(), 0);
+    ben.off('dialog', onAlert);
+    assert.deepEqual(alerts, []);
+  });
+
+  await step('an unknown invite link says it is not valid, and leads back to the app', async () => {
+    await ben.goto(`${base}/invite/not-a-real-code`);
+    await ben.getByRole('heading', { name: 'This invite link is not valid' }).waitFor({ timeout: WAIT });
+    await ben.getByRole('button', { name: 'Back to OComms' }).click();
+    await ben.waitForURL((url) => url.pathname.startsWith('/w/'), { timeout: WAIT });
+    await ben.getByRole('heading', { name: '# general' }).waitFor({ timeout: WAIT });
+  });
+
+  await step('logging in on an invite link asks before joining, then "Join" lands in the workspace', async () => {
+    // Cy has an account and no workspace; logged out, she opens an invite to Acme.
+    const signup = await (await browser.newContext()).newPage();
+    await signup.goto(base);
+    await signup.getByRole('button', { name: 'Create an account' }).click();
+    await signup.getByLabel('Name').fill('Cy');
+    await signup.getByLabel('Email').fill('cy@example.com');
+    await signup.getByLabel('Password').fill('correct horse battery');
+    await signup.getByRole('button', { name: 'Create account' }).click();
+    await signup.getByLabel('Workspace name').waitFor({ timeout: WAIT });
+    await signup.context().close();
+    const { id: acmeId, code } = await ana.evaluate(async () => {
+      const { workspaces } = await (await fetch('/api/v1/workspaces')).json();
+      const acme = workspaces.find((w) => w.name === 'Acme');
+      const answer = await fetch(`/api/v1/workspaces/${acme.id}/invites`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      return { id: acme.id, code: (await answer.json()).invite.code };
+    });
+    const cy = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const workspacesOfCy = () => cy.evaluate(async () =>
+      (await (await fetch('/api/v1/workspaces')).json()).workspaces.map((w) => w.name));
+    await cy.goto(`${base}/invite/${code}`);
+    await cy.getByRole('button', { name: 'I have an account' }).click();
+    await cy.getByText('Once you are logged in, you will be asked whether to join it.').waitFor({ timeout: WAIT });
+    await cy.getByLabel('Email').fill('cy@example.com');
+    await cy.getByLabel('Password').fill('correct horse battery');
+    await cy.getByRole('button', { name: 'Log in' }).click();
+    await cy.getByRole('heading', { name: 'Join Acme?' }).waitFor({ timeout: WAIT });
+    assert.equal(new URL(cy.url()).pathname, `/invite/${code}`);
+    assert.deepEqual(await workspacesOfCy(), []);
+    await cy.getByRole('button', { name: 'Join Acme' }).click();
+    await cy.waitForURL((url) => url.pathname.startsWith(`/w/${acmeId}/c/`), { timeout: WAIT });
+    await cy.getByRole('heading', { name: '# general' }).waitFor({ timeout: WAIT });
+    assert.deepEqual(await workspacesOfCy(), ['Acme']);
+    await cy.context().close();
   });
 } finally {
   await browser.close();

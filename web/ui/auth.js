@@ -2,19 +2,22 @@
 /** Sign-up and log-in, and the invite landing page. */
 import { h, fill } from './dom.js';
 import { post, ApiError } from '../api/http.js';
+import { authPage } from '../state/invites.js';
 
 /**
  * @param {HTMLElement} root
- * @param {{invite?: string, onDone: () => void}} opts
+ * @param {{invite?: string, onDone: (next: string) => void}} opts where to go once logged in
  */
 export function showAuth(root, { invite, onDone }) {
+  /** @type {'signup' | 'login'} */
   let mode = invite ? 'signup' : 'login';
   const error = h('p', { class: 'auth__error', role: 'alert' });
   const render = () => {
     const signup = mode === 'signup';
+    const page = authPage(mode, invite);
     const form = h('form', { class: 'auth__form', onsubmit: submit },
-      h('h1', { class: 'auth__title' }, signup ? 'Create your account' : 'Log in to OComms'),
-      invite ? h('p', { class: 'auth__note' }, 'You have been invited to a workspace.') : null,
+      h('h1', { class: 'auth__title' }, page.title),
+      page.note === null ? null : h('p', { class: 'auth__note' }, page.note),
       signup ? h('label', null, 'Name', h('input', { name: 'name', required: true, autocomplete: 'name' })) : null,
       h('label', null, 'Email', h('input', { name: 'email', type: 'email', required: true, autocomplete: 'email' })),
       h('label', null, 'Password', h('input', { name: 'password', type: 'password', required: true, minlength: 8,
@@ -33,10 +36,10 @@ export function showAuth(root, { invite, onDone }) {
     const data = Object.fromEntries(new FormData(/** @type {HTMLFormElement} */ (e.target)));
     error.textContent = '';
     try {
+      // Signing up with the code joins its workspace; logging in joins nothing (boot asks first).
       if (mode === 'signup') await post('/auth/signup', { ...data, invite_code: invite });
       else await post('/auth/login', data);
-      if (invite && mode === 'login') await post(`/invites/${invite}/accept`);
-      onDone();
+      onDone(authPage(mode, invite).next);
     } catch (err) {
       error.textContent = err instanceof ApiError ? err.message : 'Something went wrong';
     }

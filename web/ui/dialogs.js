@@ -6,14 +6,16 @@ import { h } from './dom.js';
  * @param {string} title
  * @param {HTMLElement[]} fields
  * @param {string} submitLabel
- * @returns {Promise<FormData | null>} the form's values, or null when cancelled
+ * @param {string | null} [cancelLabel] null for a dialog with only the submit button
+ * @returns {Promise<FormData | null>} the form's values, or null when cancelled (or closed with Esc)
  */
-export function ask(title, fields, submitLabel) {
+export function ask(title, fields, submitLabel, cancelLabel = 'Cancel') {
   return new Promise((resolve) => {
     const form = h('form', { method: 'dialog', class: 'dialog__form' },
       h('h2', null, title), ...fields,
       h('div', { class: 'dialog__buttons' },
-        h('button', { class: 'button', value: 'cancel', type: 'button', onclick: () => { dialog.close(); } }, 'Cancel'),
+        cancelLabel === null ? null
+          : h('button', { class: 'button', value: 'cancel', type: 'button', onclick: () => { dialog.close(); } }, cancelLabel),
         h('button', { class: 'button button--primary', value: 'ok', type: 'submit' }, submitLabel)));
     const dialog = /** @type {HTMLDialogElement} */ (h('dialog', { class: 'dialog' }, form));
     let result = /** @type {FormData | null} */ (null);
@@ -45,4 +47,16 @@ export function checks(legend, name, options) {
 /** Shows a text to copy. @param {string} title @param {string} text */
 export function show(title, text) {
   return ask(title, [h('input', { readonly: true, value: text, class: 'dialog__copy', onfocus: (/** @type {any} */ e) => e.target.select() })], 'Done');
+}
+
+/** A question: true for yes, false for no (or Esc).
+ * @param {string} title @param {string} text @param {string} yes @param {string} no */
+export async function yesNo(title, text, yes, no) {
+  return (await ask(title, [h('p', { class: 'dialog__text' }, text)], yes, no)) !== null;
+}
+
+/** A message with one button, resolved when it is dismissed.
+ * @param {string} title @param {string} text @param {string} button */
+export async function notice(title, text, button) {
+  await ask(title, [h('p', { class: 'dialog__text' }, text)], button, null);
 }
