@@ -318,3 +318,54 @@ async fn redis_restart_heals_and_clients_recover_from_the_log() {
         }
     }
 }
+
+/// Login failures count across nodes (through Redis); a role change made on one node applies
+/// to the member's sockets on another at once; a logout on one node and a password reset from
+/// the command line close the sockets on the other within a second or two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttles_roles_and_revocations_cross_nodes() {
+    let redis = TestRedis::start().await;
+    let Some((a, b)) = two_nodes(&redis, &["--login-failures-per-ip", "0"]).await else { return };
+    let ana = a.signup("Ana").await;
+    let ben_a = a.signup("Ben").await;
+    let ben = on(&b, &ben_a);
+    let wid = ana.create_workspace("Acme").await;
+    ana.invite(&wid, &ben_a).await;
+
+    let login = |node: &TestServer, password: &str| {
+        let http = reqwest::Client::new();
+        let url = format!("{}/api/v1/auth/login", node.base);
+        let body = json!({"email": "ana@example.com", "password": password});
+        async move { http.post(url).json(&body).send().await.unwrap().status().as_u16() }
+    };
+    for node in [&a, &a, &a, &b, &b] {
+        assert_eq!(login(node, "wrong password").await, 401);
+    }
+    assert_eq!(login(&b, crate::common::PASSWORD).await, 429, "node B counts node A's failures");
+    assert_eq!(login(&a, crate::common::PASSWORD).await, 429);
+
+    let mut ben_ws = ben.ws().await; // on node B
+    ana.ok(Method::PATCH, &format!("/api/v1/workspaces/{wid}/members/{}", ben.user_id), Some(json!({"role": "guest"})))
+        .await;
+    let updated = ben_ws.until("member.updated").await;
+    assert_eq!(updated["role"], "guest");
+    ana.create_channel(&wid, "launch", "public").await;
+    ben_ws.expect_quiet(Duration::from_millis(800), &["presence", "typing"]).await;
+
+    // Logout on node A closes Ben's socket on node B.
+    let started = std::time::Instant::now();
+    assert_eq!(ben_a.call(Method::POST, "/api/v1/auth/logout", None).await.0, 204);
+    assert_eq!(ben_ws.expect_close(Duration::from_secs(3)).await, Some(4001));
+    assert!(started.elapsed() < Duration::from_secs(3));
+
+    // A reset from the command line (no bus message) closes a socket on either node.
+    let mut ana_ws = on(&b, &ana).ws().await;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ocomms"));
+    cmd.args(["--database-url", a.database_url.as_deref().unwrap(), "admin", "reset-password"]);
+    cmd.args(["--email", "ana@example.com"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"a new password\n").unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(ana_ws.expect_close(Duration::from_secs(3)).await, Some(4001));
+}
