@@ -17,7 +17,8 @@ bin=target/release/ocomms
 command -v wrk >/dev/null || { echo "install wrk: apt-get install wrk" >&2; exit 1; }
 
 data=$(mktemp -d)
-args=(serve --listen "127.0.0.1:$port" --data-dir "$data" --log warn)
+# Every poster signs up from 127.0.0.1: lift the per-IP sign-up limit for the run.
+args=(serve --listen "127.0.0.1:$port" --data-dir "$data" --log warn --signups-per-ip-per-hour 0)
 if [ "$backend" = postgres ]; then
   admin_url=${BENCH_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/postgres}
   db="ocomms_bench_$$"

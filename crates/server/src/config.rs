@@ -227,7 +227,9 @@ mod tests {
 
     #[test]
     fn a_public_url_without_scheme_or_in_capitals_is_refused_at_start() {
-        for bad in ["chat.example.com", "HTTPS://chat.example.com", "https://", "ftp://x.io", "https://x.io/?a=1"] {
+        for bad in
+            ["chat.example.com", "HTTPS://chat.example.com", "https://", "ftp://x.io", "https://x.io/?a=1"]
+        {
             let config = Config::from_args(["ocomms", "--public-url", bad]).unwrap_or_else(|e| panic!("{e}"));
             let error = config.validate().err().map(|e| e.to_string()).unwrap_or_default();
             assert!(error.contains("--public-url"), "{bad:?} accepted: {error:?}");

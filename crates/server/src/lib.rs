@@ -2,11 +2,14 @@
 //!
 //! Module map (the path of a message reads top to bottom):
 //! - [`config`]: the command line and environment.
-//! - [`http`]: routes, extractors, the OpenAPI document; handlers call services.
-//! - [`service`]: each mutation with its event in one transaction; authorization.
+//! - [`http`]: the accept loop (bounded, timed), routes, input checked at the edge, the OpenAPI
+//!   document; handlers call services.
+//! - [`service`]: each mutation with its event in one transaction; authorization; throttling;
+//!   the gateway's storage reads; upkeep.
 //! - [`db`]: SQLite or PostgreSQL behind one `Db`, one query module per aggregate.
-//! - [`bus`]: envelopes between nodes (in-process, or Redis pub/sub).
-//! - [`gateway`]: WebSockets: the hub's fan-out, sessions, presence.
+//! - [`bus`]: envelopes to this node (through `LocalDelivery`) and between nodes (Redis pub/sub).
+//! - [`gateway`]: WebSockets: the hub's routing, the socket registry, per-channel order,
+//!   sessions, presence.
 //! - [`domain`]: ids, times, models, roles, validation, Markdown, the event enum; no IO.
 //! - [`admin`]: account commands for the server's shell.
 
@@ -74,7 +77,10 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationTo
     let deadline = tokio::time::Instant::now() + grace;
     connections.close();
     if tokio::time::timeout_at(deadline, connections.wait()).await.is_err() {
-        tracing::warn!(grace_s = grace.as_secs(), "shutdown grace over; closing connections with work in flight");
+        tracing::warn!(
+            grace_s = grace.as_secs(),
+            "shutdown grace over; closing connections with work in flight"
+        );
     }
     // No request can queue a write any more: the writers finish what is queued, then stop.
     state.send_queue.stop();

@@ -68,7 +68,8 @@ impl AppState {
             Some(url) => {
                 let (remote, topics, mut inbound) =
                     RedisBus::connect(url, &node_id, Arc::clone(&metrics), &tasks, &shutdown).await?;
-                let hub = Hub::new(Some(topics), gap_fill, Arc::clone(&metrics), tasks.clone(), shutdown.clone());
+                let hub =
+                    Hub::new(Some(topics), gap_fill, Arc::clone(&metrics), tasks.clone(), shutdown.clone());
                 let presence = Presence::redis(remote.conn.clone(), &node_id, config.serve.heartbeat());
                 let receiver = Arc::clone(&hub);
                 tasks.spawn(async move {
@@ -126,7 +127,11 @@ impl AppState {
     }
 
     /// Renders Markdown on the render pool.
-    pub async fn render_markdown(&self, content: String, mentions: HashMap<String, String>) -> ApiResult<String> {
+    pub async fn render_markdown(
+        &self,
+        content: String,
+        mentions: HashMap<String, String>,
+    ) -> ApiResult<String> {
         let markdown = Arc::clone(&self.markdown);
         self.render_pool.run(move || markdown.render(&content, &mentions)).await
     }

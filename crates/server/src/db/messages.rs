@@ -147,10 +147,12 @@ pub async fn replies(c: Conn<'_>, root_id: &str, limit: i64) -> sqlx::Result<Vec
 /// Counts one more reply on a thread's root; returns its new reply count.
 pub async fn bump_reply_count(c: Conn<'_>, root_id: &str) -> sqlx::Result<i64> {
     on!(c, |e| {
-        sqlx::query_scalar("UPDATE messages SET reply_count = reply_count + 1 WHERE id = $1 RETURNING reply_count")
-            .bind(root_id)
-            .fetch_one(e)
-            .await
+        sqlx::query_scalar(
+            "UPDATE messages SET reply_count = reply_count + 1 WHERE id = $1 RETURNING reply_count",
+        )
+        .bind(root_id)
+        .fetch_one(e)
+        .await
     })
 }
 

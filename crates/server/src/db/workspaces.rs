@@ -147,7 +147,10 @@ pub async fn count_owners(c: Conn<'_>, workspace_id: &str) -> sqlx::Result<i64> 
 
 pub async fn name_of(c: Conn<'_>, workspace_id: &str) -> sqlx::Result<Option<String>> {
     on!(c, |e| {
-        sqlx::query_scalar("SELECT name FROM workspaces WHERE id = $1").bind(workspace_id).fetch_optional(e).await
+        sqlx::query_scalar("SELECT name FROM workspaces WHERE id = $1")
+            .bind(workspace_id)
+            .fetch_optional(e)
+            .await
     })
 }
 

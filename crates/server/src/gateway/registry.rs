@@ -100,16 +100,19 @@ impl Registry {
         let (tx, rx) = mpsc::channel(SOCKET_QUEUE);
         let kick = CancellationToken::new();
         let close = Arc::new(OnceLock::new());
-        self.sockets.insert(id, Socket {
-            user_id: user_id.to_string(),
-            session: session.to_string(),
-            frames: tx,
-            kick: kick.clone(),
-            close: close.clone(),
-            channels: HashSet::new(),
-            workspaces: HashMap::new(),
-            pending: Some(Vec::new()),
-        });
+        self.sockets.insert(
+            id,
+            Socket {
+                user_id: user_id.to_string(),
+                session: session.to_string(),
+                frames: tx,
+                kick: kick.clone(),
+                close: close.clone(),
+                channels: HashSet::new(),
+                workspaces: HashMap::new(),
+                pending: Some(Vec::new()),
+            },
+        );
         if self.users.entry(user_id.to_string()).or_default().insert(id) && self.users[user_id].len() == 1 {
             self.subscribe(&format!("u:{user_id}"));
         }
@@ -145,10 +148,10 @@ impl Registry {
         }
         if !self.channels.contains_key(channel_id) {
             self.subscribe(&format!("ch:{channel_id}"));
-            self.channels.insert(channel_id.to_string(), ChannelSubs {
-                sockets: HashSet::new(),
-                order: ChannelOrder::new(next_seq),
-            });
+            self.channels.insert(
+                channel_id.to_string(),
+                ChannelSubs { sockets: HashSet::new(), order: ChannelOrder::new(next_seq) },
+            );
         }
         if let Some(subs) = self.channels.get_mut(channel_id) {
             subs.sockets.insert(id);

@@ -123,12 +123,10 @@ mod tests {
         assert_eq!(order.offer(13, "m"), Offer::Early { fill: true });
         assert_eq!(order.gap(), Some((9, 3)));
         let (ready, skipped) = order.filled(vec![(11, "k"), (10, "j"), (12, "l"), (9, "old")]);
-        assert_eq!(ready.iter().map(|(s, i)| (*s, *i)).collect::<Vec<_>>(), vec![
-            (10, "j"),
-            (11, "k"),
-            (12, "l"),
-            (13, "m")
-        ]);
+        assert_eq!(
+            ready.iter().map(|(s, i)| (*s, *i)).collect::<Vec<_>>(),
+            vec![(10, "j"), (11, "k"), (12, "l"), (13, "m")]
+        );
         assert!(!skipped);
         assert_eq!(order.next_seq(), 14);
     }

@@ -204,7 +204,9 @@ fn handle(state: &AppState, peer: &Peer, id: u64, text: &str, typed: &mut HashMa
     let frame = match serde_json::from_str::<ClientFrame>(text) {
         Ok(frame) => frame,
         Err(e) => {
-            return Reply::Text(json!({"type": "error", "code": "invalid", "message": e.to_string()}).to_string());
+            return Reply::Text(
+                json!({"type": "error", "code": "invalid", "message": e.to_string()}).to_string(),
+            );
         }
     };
     match frame {

@@ -88,7 +88,9 @@ fn nul_in_json(bytes: &[u8]) -> Option<String> {
 fn nul_path(value: &serde_json::Value, at: String) -> Option<String> {
     let join = |key: &str| if at.is_empty() { key.to_string() } else { format!("{at}.{key}") };
     match value {
-        serde_json::Value::String(s) if s.contains('\0') => Some(if at.is_empty() { "body".into() } else { at }),
+        serde_json::Value::String(s) if s.contains('\0') => {
+            Some(if at.is_empty() { "body".into() } else { at })
+        }
         serde_json::Value::Array(items) => {
             items.iter().enumerate().find_map(|(i, item)| nul_path(item, format!("{at}[{i}]")))
         }
@@ -233,7 +235,11 @@ pub fn check_origin(method: &Method, headers: &HeaderMap, public_origin: &str) -
 /// Login CSRF defence for the sign-up and login forms: a browser's request (it always sends
 /// `Origin` on a cross-site POST) must come from this server's pages; API clients send none.
 pub fn check_login_origin(headers: &HeaderMap, public_origin: &str) -> Result<(), ApiError> {
-    if headers.contains_key(header::ORIGIN) { check_origin(&Method::POST, headers, public_origin) } else { Ok(()) }
+    if headers.contains_key(header::ORIGIN) {
+        check_origin(&Method::POST, headers, public_origin)
+    } else {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -275,7 +281,8 @@ mod tests {
     #[test]
     fn forwarded_for_counts_only_behind_a_trusted_proxy() {
         let proxy: ipnet::IpNet = "10.0.0.0/8".parse().unwrap_or_else(|e| panic!("{e}"));
-        let h = headers(&[(header::HeaderName::from_static("x-forwarded-for"), "6.6.6.6, 1.2.3.4, 10.0.0.7")]);
+        let h =
+            headers(&[(header::HeaderName::from_static("x-forwarded-for"), "6.6.6.6, 1.2.3.4, 10.0.0.7")]);
         let from_proxy = IpAddr::from([10, 0, 0, 2]);
         assert_eq!(client_ip(from_proxy, &h, &[proxy]), IpAddr::from([1, 2, 3, 4]), "nearest untrusted hop");
         let direct = IpAddr::from([8, 8, 8, 8]);

@@ -59,7 +59,10 @@ pub async fn serve(
             Ok(permit) => permit,
             Err(_) => {
                 if !warned_full {
-                    tracing::warn!(max = limits.max_connections, "connection cap reached; new connections wait");
+                    tracing::warn!(
+                        max = limits.max_connections,
+                        "connection cap reached; new connections wait"
+                    );
                     warned_full = true;
                 }
                 tokio::select! {

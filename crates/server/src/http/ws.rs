@@ -66,10 +66,8 @@ async fn websocket(
                     return;
                 }
             }
-            let peer = session::Peer {
-                session_id: format!("{}-{}", state.node_id, registration.id),
-                user_id,
-            };
+            let peer =
+                session::Peer { session_id: format!("{}-{}", state.node_id, registration.id), user_id };
             session::run(socket, state, peer, registration).await;
         }))
 }

@@ -73,7 +73,8 @@ impl Passwords {
                     Some(Ok(hash)) => argon2.verify_password(password.as_bytes(), &hash).is_ok(),
                     _ => {
                         let mut sink = [0u8; 32];
-                        let _ = argon2.hash_password_into(password.as_bytes(), b"no-such-user-salt", &mut sink);
+                        let _ =
+                            argon2.hash_password_into(password.as_bytes(), b"no-such-user-salt", &mut sink);
                         false
                     }
                 }

@@ -165,7 +165,8 @@ async fn write_batch(db: &Db, bus: &Bus, drafts: &[&Draft]) -> Result<Vec<ApiRes
         // A reply takes two seqs: its message, then its root's `thread.updated`.
         let replies = accepted.iter().filter(|&&i| drafts[i].row.thread_root_id.is_some()).count();
         let count = (accepted.len() + replies) as i64;
-        let Some(last) = db::events::take_seqs(tx.c(), channel_id, count).await.map_err(ApiError::from)? else {
+        let Some(last) = db::events::take_seqs(tx.c(), channel_id, count).await.map_err(ApiError::from)?
+        else {
             for i in accepted {
                 outcomes[i] = Some(Err(ApiError::forbidden("the channel is archived")));
             }
@@ -178,7 +179,13 @@ async fn write_batch(db: &Db, bus: &Bus, drafts: &[&Draft]) -> Result<Vec<ApiRes
             seq += 1;
             let message = to_api(row.clone(), draft.mentions.clone());
             let event = Event::MessageCreated { message: message.clone() };
-            events.push((row.channel_id.clone(), row.seq, event.kind(), event.data().to_string(), row.created_at));
+            events.push((
+                row.channel_id.clone(),
+                row.seq,
+                event.kind(),
+                event.data().to_string(),
+                row.created_at,
+            ));
             published.push(Envelope::Persistent { channel_id: row.channel_id.clone(), seq: row.seq, event });
             if let Some(root_id) = &row.thread_root_id {
                 let reply_count =
@@ -188,7 +195,13 @@ async fn write_batch(db: &Db, bus: &Bus, drafts: &[&Draft]) -> Result<Vec<ApiRes
                     reply_count,
                     last_reply_at: rfc3339(row.created_at),
                 };
-                events.push((row.channel_id.clone(), seq, event.kind(), event.data().to_string(), row.created_at));
+                events.push((
+                    row.channel_id.clone(),
+                    seq,
+                    event.kind(),
+                    event.data().to_string(),
+                    row.created_at,
+                ));
                 published.push(Envelope::Persistent { channel_id: row.channel_id.clone(), seq, event });
                 seq += 1;
             }

@@ -175,8 +175,7 @@ fn redis_key(scope: Scope, key: &str) -> String {
 /// (count, time left) of a window in Redis; a Redis that does not answer throttles nothing, so
 /// an outage does not lock everyone out.
 async fn redis_read(mut conn: ConnectionManager, key: &str) -> (u32, Duration) {
-    let answer: Result<(Option<u32>, i64), _> =
-        redis::pipe().get(key).pttl(key).query_async(&mut conn).await;
+    let answer: Result<(Option<u32>, i64), _> = redis::pipe().get(key).pttl(key).query_async(&mut conn).await;
     match answer {
         Ok((Some(count), ttl_ms)) => (count, Duration::from_millis(ttl_ms.max(0) as u64)),
         Ok((None, _)) => (0, Duration::ZERO),

@@ -23,11 +23,18 @@ async fn a_role_change_reaches_open_sockets_at_once(backend: Backend) {
     ana.invite(&wid, &cara).await;
     let mut ben_ws = ben.ws().await;
     let mut cara_ws = cara.ws().await;
-    ana.ok(Method::PATCH, &format!("/api/v1/workspaces/{wid}/members/{}", ben.user_id), Some(json!({"role": "guest"})))
-        .await;
+    ana.ok(
+        Method::PATCH,
+        &format!("/api/v1/workspaces/{wid}/members/{}", ben.user_id),
+        Some(json!({"role": "guest"})),
+    )
+    .await;
     for ws in [&mut ben_ws, &mut cara_ws] {
         let frame = ws.until("member.updated").await;
-        assert_eq!((frame["workspace_id"].as_str(), frame["role"].as_str()), (Some(wid.as_str()), Some("guest")));
+        assert_eq!(
+            (frame["workspace_id"].as_str(), frame["role"].as_str()),
+            (Some(wid.as_str()), Some("guest"))
+        );
         assert_eq!(frame["user_id"], ben.user_id.as_str());
     }
     ana.create_channel(&wid, "launch", "public").await;
@@ -46,7 +53,10 @@ async fn a_profile_change_reaches_the_workspace(backend: Backend) {
     let mut stranger_ws = stranger.ws().await;
     ben.ok(Method::PATCH, "/api/v1/me", Some(json!({"name": "Ben Ng", "status_text": "on call"}))).await;
     let frame = ana_ws.until("user.updated").await;
-    assert_eq!((frame["user"]["id"].as_str(), frame["user"]["name"].as_str()), (Some(ben.user_id.as_str()), Some("Ben Ng")));
+    assert_eq!(
+        (frame["user"]["id"].as_str(), frame["user"]["name"].as_str()),
+        (Some(ben.user_id.as_str()), Some("Ben Ng"))
+    );
     assert_eq!(frame["user"]["status_text"], "on call");
     assert!(frame["user"].get("email").is_none_or(|e| e.is_null()), "no email for others: {frame}");
     stranger_ws.expect_quiet(Duration::from_millis(800), &["presence"]).await;
@@ -74,7 +84,10 @@ async fn a_reply_updates_its_thread(backend: Backend) {
     let thread = ws.until("thread.updated").await;
     assert_eq!(created["seq"], reply["seq"]);
     assert_eq!(thread["seq"].as_i64(), reply["seq"].as_i64().map(|s| s + 1));
-    assert_eq!((thread["root_id"].as_str(), thread["reply_count"].as_i64()), (Some(root_id.as_str()), Some(1)));
+    assert_eq!(
+        (thread["root_id"].as_str(), thread["reply_count"].as_i64()),
+        (Some(root_id.as_str()), Some(1))
+    );
     assert!(thread["last_reply_at"].is_string());
     let log = ana.events(&cid, reply["seq"].as_i64().unwrap()).await;
     assert_eq!(log["events"][0]["type"], "thread.updated");
@@ -124,7 +137,9 @@ async fn presence_flapping_is_throttled() {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while tokio::time::Instant::now() < deadline {
         match watcher.read(Duration::from_millis(500)).await {
-            Read::Frame(frame) if frame["type"] == "presence" && frame["user_id"] == ben.user_id.as_str() => seen.push(frame["status"].as_str().unwrap().to_string()),
+            Read::Frame(frame) if frame["type"] == "presence" && frame["user_id"] == ben.user_id.as_str() => {
+                seen.push(frame["status"].as_str().unwrap().to_string())
+            }
             Read::Frame(_) | Read::Nothing => {}
             Read::Closed(code) => panic!("closed: {code:?}"),
         }
@@ -133,6 +148,12 @@ async fn presence_flapping_is_throttled() {
     assert!(!seen.is_empty() && seen.len() <= 4, "41 changes gave {} broadcasts: {seen:?}", seen.len());
     assert_eq!(seen.last().map(String::as_str), Some("away"), "{seen:?}");
     let presence = ana.ok(Method::GET, &format!("/api/v1/workspaces/{wid}/presence"), None).await;
-    let ben_status = presence["presence"].as_array().unwrap().iter().find(|p| p["user_id"] == ben.user_id.as_str()).unwrap()["status"].clone();
+    let ben_status = presence["presence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["user_id"] == ben.user_id.as_str())
+        .unwrap()["status"]
+        .clone();
     assert_eq!(ben_status, "away");
 }

@@ -98,6 +98,8 @@ pub struct TestServer {
     pub data_dir: tempfile::TempDir,
     pub database_url: Option<String>,
     shutdown: CancellationToken,
+    /// The server's `run`, which returns once shutdown has finished (database closed).
+    running: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for TestServer {
@@ -151,12 +153,19 @@ impl TestServer {
         let config = ocomms::config::Config::from_args(args).expect("config");
         let shutdown = CancellationToken::new();
         let token = shutdown.clone();
-        tokio::spawn(async move {
+        let running = tokio::spawn(async move {
             if let Err(e) = ocomms::run(config, listener, token).await {
                 eprintln!("server failed: {e:#}");
             }
         });
-        let server = TestServer { base: format!("http://{addr}"), backend, data_dir, database_url, shutdown };
+        let server = TestServer {
+            base: format!("http://{addr}"),
+            backend,
+            data_dir,
+            database_url,
+            shutdown,
+            running: Some(running),
+        };
         server.wait_ready().await;
         server
     }
@@ -164,6 +173,15 @@ impl TestServer {
     /// Starts the server's shutdown, as SIGTERM would.
     pub fn begin_shutdown(&self) {
         self.shutdown.cancel();
+    }
+
+    /// Waits (at most `wait`) for a shutdown begun with [`TestServer::begin_shutdown`] to finish:
+    /// true when `run` returned, every task done and the database closed.
+    pub async fn stopped(&mut self, wait: Duration) -> bool {
+        match self.running.take() {
+            Some(running) => tokio::time::timeout(wait, running).await.is_ok_and(|r| r.is_ok()),
+            None => true,
+        }
     }
 
     async fn wait_ready(&self) {

@@ -151,13 +151,15 @@ both!(bodies_must_be_objects);
 async fn oversized_request_heads_are_refused() {
     let server = TestServer::start(Backend::Sqlite).await;
     let http = reqwest::Client::new();
-    let resp = http.get(format!("{}/healthz", server.base)).header("x-padding", "a".repeat(200 * 1024)).send().await;
+    let resp =
+        http.get(format!("{}/healthz", server.base)).header("x-padding", "a".repeat(200 * 1024)).send().await;
     match resp {
         Ok(resp) => assert_eq!(resp.status(), StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE),
         // The server may close before the client finished writing 200 KB.
         Err(e) => assert!(e.is_request() || e.is_connect() || e.is_body(), "{e}"),
     }
-    let resp = http.get(format!("{}/healthz", server.base)).header("x-padding", "a".repeat(8 * 1024)).send().await;
+    let resp =
+        http.get(format!("{}/healthz", server.base)).header("x-padding", "a".repeat(8 * 1024)).send().await;
     assert_eq!(resp.unwrap().status(), StatusCode::OK, "an 8 KB header is fine");
 }
 
@@ -179,11 +181,17 @@ async fn login_and_signup_refuse_cross_site_browsers(backend: Backend) {
     assert_eq!(evil.status(), StatusCode::FORBIDDEN);
     assert!(evil.headers().get(header::SET_COOKIE).is_none(), "no session cookie for a cross-site login");
     let signup = json!({"email": "mallory@example.com", "password": PASSWORD, "name": "M"});
-    assert_eq!(post("/api/v1/auth/signup", &signup, Some("https://evil.example")).await.unwrap().status(), 403);
+    assert_eq!(
+        post("/api/v1/auth/signup", &signup, Some("https://evil.example")).await.unwrap().status(),
+        403
+    );
     let same = post("/api/v1/auth/login", &login, Some(&server.base)).await.unwrap();
     assert_eq!(same.status(), StatusCode::OK);
     let cookie = same.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
     assert_eq!(post("/api/v1/auth/login", &login, None).await.unwrap().status(), StatusCode::OK);
 }
 both!(login_and_signup_refuse_cross_site_browsers);
@@ -220,7 +228,10 @@ async fn slow_and_idle_connections_are_closed() {
         false
     };
     assert!(closed_within(&mut idle, Duration::from_secs(4)).await, "an idle connection stayed open");
-    assert!(trickle.await || closed_within(&mut slow, Duration::from_secs(1)).await, "a slow head was not cut off");
+    assert!(
+        trickle.await || closed_within(&mut slow, Duration::from_secs(1)).await,
+        "a slow head was not cut off"
+    );
     let http = reqwest::Client::new();
     assert_eq!(http.get(format!("{}/healthz", server.base)).send().await.unwrap().status(), StatusCode::OK);
 }

@@ -284,3 +284,69 @@ async fn slow_consumer_is_cut_off(backend: Backend) {
     assert_eq!(slow.expect_close(Duration::from_secs(20)).await, Some(4008));
 }
 both!(slow_consumer_is_cut_off);
+
+/// Shutdown with sends in flight: sockets get 1001, every send answered 201 is in the log
+/// (queued writes are committed before the database closes), the others got a clean refusal or
+/// a closed connection, never a 500, and the server's run ends within the grace.
+async fn shutdown_finishes_queued_writes(backend: Backend) {
+    let mut server = TestServer::start_with(backend, &["--shutdown-grace-s", "5"]).await;
+    let (ana, _ben, _cy, _wid, plans) = team(&server).await;
+    let mut ws = ana.ws().await;
+    let senders: Vec<_> = (0..8)
+        .map(|n| {
+            let ana = ana.clone();
+            let plans = plans.clone();
+            tokio::spawn(async move {
+                let mut acked = Vec::new();
+                for i in 0..200 {
+                    let url = format!("{}/api/v1/channels/{plans}/messages", ana.base);
+                    let sent = ana
+                        .http
+                        .post(url)
+                        .bearer_auth(ana.token.as_deref().unwrap())
+                        .json(&json!({"content": format!("{n}-{i}")}))
+                        .send()
+                        .await;
+                    match sent {
+                        Ok(resp) if resp.status() == 201 => {
+                            let body: Value = resp.json().await.unwrap();
+                            acked.push(body["message"]["seq"].as_i64().unwrap());
+                        }
+                        Ok(resp) => {
+                            assert!(resp.status() != 500, "a send during shutdown answered 500");
+                            break;
+                        }
+                        Err(_) => break,
+                    }
+                }
+                acked
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.begin_shutdown();
+    assert_eq!(ws.expect_close(Duration::from_secs(5)).await, Some(1001));
+    let mut acked = Vec::new();
+    for sender in senders {
+        acked.extend(sender.await.unwrap());
+    }
+    assert!(server.stopped(Duration::from_secs(10)).await, "run did not finish within the grace");
+    assert!(!acked.is_empty(), "nothing was sent before the shutdown");
+    // The database was closed cleanly; every acknowledged message is in the channel's log.
+    let db =
+        ocomms::db::Db::connect(server.database_url.as_deref(), server.data_dir.path(), 2).await.unwrap();
+    let mut rd = db.read().await.unwrap();
+    let logged: std::collections::HashSet<i64> = ocomms::db::events::after(rd.c(), &plans, 0, 100_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "message.created")
+        .map(|e| e.seq)
+        .collect();
+    for seq in &acked {
+        assert!(logged.contains(seq), "acknowledged message {seq} is not in the log");
+    }
+    drop(rd);
+    db.close().await;
+}
+both!(shutdown_finishes_queued_writes);

@@ -345,8 +345,12 @@ async fn throttles_roles_and_revocations_cross_nodes() {
     assert_eq!(login(&a, crate::common::PASSWORD).await, 429);
 
     let mut ben_ws = ben.ws().await; // on node B
-    ana.ok(Method::PATCH, &format!("/api/v1/workspaces/{wid}/members/{}", ben.user_id), Some(json!({"role": "guest"})))
-        .await;
+    ana.ok(
+        Method::PATCH,
+        &format!("/api/v1/workspaces/{wid}/members/{}", ben.user_id),
+        Some(json!({"role": "guest"})),
+    )
+    .await;
     let updated = ben_ws.until("member.updated").await;
     assert_eq!(updated["role"], "guest");
     ana.create_channel(&wid, "launch", "public").await;
@@ -362,7 +366,9 @@ async fn throttles_roles_and_revocations_cross_nodes() {
     let mut ana_ws = on(&b, &ana).ws().await;
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ocomms"));
     cmd.args(["--database-url", a.database_url.as_deref().unwrap(), "admin", "reset-password"]);
-    cmd.args(["--email", "ana@example.com"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::null());
+    cmd.args(["--email", "ana@example.com"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null());
     let mut child = cmd.spawn().unwrap();
     use std::io::Write;
     child.stdin.take().unwrap().write_all(b"a new password\n").unwrap();

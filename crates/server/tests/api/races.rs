@@ -23,7 +23,11 @@ async fn an_edit_racing_a_delete_never_resurrects_text(backend: Backend) {
         assert!(matches!(edit.0, StatusCode::OK | StatusCode::NOT_FOUND), "edit: {edit:?}");
         assert_eq!(delete.0, StatusCode::NO_CONTENT);
         let message = ana.ok(Method::GET, &format!("/api/v1/messages/{mid}"), None).await["message"].clone();
-        assert_eq!((message["deleted"].as_bool(), message["content"].as_str()), (Some(true), Some("")), "{message}");
+        assert_eq!(
+            (message["deleted"].as_bool(), message["content"].as_str()),
+            (Some(true), Some("")),
+            "{message}"
+        );
     }
     let events = ana.events(&cid, 0).await["events"].as_array().unwrap().clone();
     let mut deleted = std::collections::HashSet::new();

@@ -70,7 +70,10 @@ async fn both_migration_sets_describe_the_same_schema() {
     assert!(sqlite_columns.len() > 40, "{sqlite_columns:?}");
     let only_sqlite: Vec<_> = sqlite_columns.difference(&pg_columns).collect();
     let only_pg: Vec<_> = pg_columns.difference(&sqlite_columns).collect();
-    assert!(only_sqlite.is_empty() && only_pg.is_empty(), "only SQLite: {only_sqlite:?}\nonly PostgreSQL: {only_pg:?}");
+    assert!(
+        only_sqlite.is_empty() && only_pg.is_empty(),
+        "only SQLite: {only_sqlite:?}\nonly PostgreSQL: {only_pg:?}"
+    );
     assert_eq!(sqlite_indexes, pg_indexes);
     assert!(sqlite_indexes.contains("message_mentions_channel"), "{sqlite_indexes:?}");
 }
@@ -80,12 +83,16 @@ async fn expired_rows_are_purged(backend: Backend) {
     let server = TestServer::start(backend).await;
     let ana = server.signup("Ana").await;
     let wid = ana.create_workspace("Acme").await;
-    ana.ok(reqwest::Method::POST, &format!("/api/v1/workspaces/{wid}/invites"), Some(serde_json::json!({}))).await;
-    let db = ocomms::db::Db::connect(server.database_url.as_deref(), server.data_dir.path(), 2).await.unwrap();
+    ana.ok(reqwest::Method::POST, &format!("/api/v1/workspaces/{wid}/invites"), Some(serde_json::json!({})))
+        .await;
+    let db =
+        ocomms::db::Db::connect(server.database_url.as_deref(), server.data_dir.path(), 2).await.unwrap();
     let day = 24 * 3600 * 1000;
     let now = ocomms::domain::now_ms();
     let mut tx = db.begin().await.unwrap();
-    ocomms::db::sessions::insert(tx.c(), "expired-session", &ana.user_id, now - 2 * day, now - day).await.unwrap();
+    ocomms::db::sessions::insert(tx.c(), "expired-session", &ana.user_id, now - 2 * day, now - day)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let count = |sql: &'static str| {
         let db = db.clone();

@@ -7,7 +7,12 @@ use serde_json::{Value, json};
 use crate::both;
 use crate::common::{Backend, PASSWORD, TestServer, assert_error};
 
-async fn login(server: &TestServer, email: &str, password: &str, forwarded: Option<&str>) -> (StatusCode, Value, Option<u64>) {
+async fn login(
+    server: &TestServer,
+    email: &str,
+    password: &str,
+    forwarded: Option<&str>,
+) -> (StatusCode, Value, Option<u64>) {
     let mut req = reqwest::Client::new()
         .post(format!("{}/api/v1/auth/login", server.base))
         .json(&json!({"email": email, "password": password}));
@@ -51,7 +56,8 @@ async fn failures_count_per_client_ip(backend: Backend) {
     let (status, _, _) = login(&server, "ana@example.com", PASSWORD, Some("198.51.100.1")).await;
     assert_eq!(status, StatusCode::OK, "4 failures do not lock; this success clears the account");
     for n in 0..5 {
-        let (status, _, _) = login(&server, &format!("nobody{n}@example.com"), "x", Some("203.0.113.9")).await;
+        let (status, _, _) =
+            login(&server, &format!("nobody{n}@example.com"), "x", Some("203.0.113.9")).await;
         let expected = if n == 0 { StatusCode::UNAUTHORIZED } else { StatusCode::TOO_MANY_REQUESTS };
         // The IP had 4 failures: its fifth locks it.
         assert_eq!(status, expected, "attempt {n}");
@@ -78,13 +84,15 @@ async fn signups_and_invite_acceptances_are_limited_per_ip(backend: Backend) {
     let ana = server.signup("Ana").await;
     server.signup("Ben").await;
     let wid = ana.create_workspace("Acme").await;
-    let body = ana
-        .ok(reqwest::Method::POST, &format!("/api/v1/workspaces/{wid}/invites"), Some(json!({})))
-        .await;
+    let body =
+        ana.ok(reqwest::Method::POST, &format!("/api/v1/workspaces/{wid}/invites"), Some(json!({}))).await;
     let code = body["invite"]["code"].as_str().unwrap().to_string();
     let mut cara = server.anonymous();
     let (status, body) = cara
-        .post("/api/v1/auth/signup", json!({"email": "cara@example.com", "password": PASSWORD, "name": "Cara"}))
+        .post(
+            "/api/v1/auth/signup",
+            json!({"email": "cara@example.com", "password": PASSWORD, "name": "Cara"}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "the third: {body}");
     cara.token = body["token"].as_str().map(str::to_string);
