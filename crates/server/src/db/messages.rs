@@ -18,11 +18,13 @@ pub struct MessageRow {
     pub created_at: i64,
     pub edited_at: Option<i64>,
     pub deleted: bool,
+    pub idempotency_key: Option<String>,
 }
 
 macro_rules! message_columns {
     () => {
-        "id, channel_id, seq, author_id, content, html, thread_root_id, reply_count, created_at, edited_at, deleted"
+        "id, channel_id, seq, author_id, content, html, thread_root_id, reply_count, created_at, edited_at, deleted,
+         idempotency_key"
     };
 }
 

@@ -135,6 +135,9 @@ pub struct Message {
     pub attachments: Vec<FileInfo>,
     /// Ids of the users the message mentions.
     pub mentions: Vec<String>,
+    /// The client id its author sent with it (or null), in answers and events alike, so the
+    /// author's clients settle their pending copy by it.
+    pub idempotency_key: Option<String>,
 }
 
 /// One entry of a channel's event log.

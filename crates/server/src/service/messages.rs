@@ -36,6 +36,7 @@ pub fn to_api(row: MessageRow, mentions: Vec<String>) -> Message {
         reactions: Vec::new(),
         attachments: Vec::new(),
         mentions,
+        idempotency_key: row.idempotency_key,
     }
 }
 
@@ -128,6 +129,7 @@ pub async fn send(
             created_at: now_ms(),
             edited_at: None,
             deleted: false,
+            idempotency_key: key.clone(),
         },
         idempotency_key: key.clone(),
         mentions,

@@ -195,3 +195,28 @@ async fn threads_mentions_and_rendering(backend: Backend) {
     assert_eq!(status, StatusCode::CREATED);
 }
 both!(threads_mentions_and_rendering);
+
+/// The client id a sender chose comes back in the answer, on the socket and in the log, so the
+/// author's other devices settle their pending copy by it; a send without one carries null.
+async fn the_client_id_is_echoed_everywhere(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let ana = server.signup("Ana").await;
+    let wid = ana.create_workspace("Acme").await;
+    let cid = ana.channel_named(&wid, "general").await["id"].as_str().unwrap().to_string();
+    let mut ws = ana.ws().await;
+    let path = format!("/api/v1/channels/{cid}/messages");
+    let answer =
+        ana.ok(Method::POST, &path, Some(json!({"content": "hi", "idempotency_key": "tab-1:42"}))).await;
+    assert_eq!(answer["message"]["idempotency_key"], "tab-1:42");
+    let event = ws.until("message.created").await;
+    assert_eq!(event["message"]["idempotency_key"], "tab-1:42");
+    let page = ana.ok(Method::GET, &path, None).await;
+    assert_eq!(page["messages"].as_array().unwrap().last().unwrap()["idempotency_key"], "tab-1:42");
+    let log = ana.events(&cid, 0).await;
+    let created =
+        log["events"].as_array().unwrap().iter().rev().find(|e| e["type"] == "message.created").cloned();
+    assert_eq!(created.unwrap()["data"]["message"]["idempotency_key"], "tab-1:42");
+    let plain = ana.send(&cid, "no key").await;
+    assert!(plain["idempotency_key"].is_null(), "{plain}");
+}
+both!(the_client_id_is_echoed_everywhere);
