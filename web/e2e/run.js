@@ -24,7 +24,9 @@ const port = await new Promise((resolve) => {
   const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
 });
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(binary, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', mkdtempSync(join(tmpdir(), 'ocomms-e2e-')), '--log', 'warn'],
+// OCOMMS_E2E_WEB_DIR=web serves the client from disk (edits show without rebuilding the binary).
+const webDir = process.env.OCOMMS_E2E_WEB_DIR ? ['--web-dir', process.env.OCOMMS_E2E_WEB_DIR] : [];
+const server = spawn(binary, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', mkdtempSync(join(tmpdir(), 'ocomms-e2e-')), '--log', 'warn', '--signups-per-ip-per-hour', '0', ...webDir],
   { stdio: ['ignore', 'inherit', 'inherit'] });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -297,6 +299,13 @@ try {
     assert.deepEqual(await workspacesOfCy(), ['Acme']);
     await cy.context().close();
   });
+  // Scenario modules beside this file (`*.e2e.js`), each exporting
+  // `run({ browser, base, step, shots, WAIT })`, run after the steps above, in name order.
+  const { readdirSync } = await import('node:fs');
+  for (const file of readdirSync(here).filter((f) => f.endsWith('.e2e.js')).sort()) {
+    const scenarios = await import(join(here, file));
+    await scenarios.run({ browser, base, step, shots, WAIT });
+  }
 } finally {
   await browser.close();
   server.kill();

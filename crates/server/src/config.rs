@@ -110,6 +110,10 @@ pub struct ServeArgs {
     /// Failed logins from one client IP within 15 minutes before its logins answer 429 (0: no limit).
     #[arg(long, env = "OCOMMS_LOGIN_FAILURES_PER_IP", default_value_t = 5)]
     pub login_failures_per_ip: u32,
+    /// Serve the web client from this folder instead of the copy built in (for working on it:
+    /// edits show on reload, nothing is cached).
+    #[arg(long, env = "OCOMMS_WEB_DIR")]
+    pub web_dir: Option<PathBuf>,
     /// Sign-ups and invite acceptances from one client IP per hour (0: no limit).
     #[arg(long, env = "OCOMMS_SIGNUPS_PER_IP_PER_HOUR", default_value_t = 50)]
     pub signups_per_ip_per_hour: u32,

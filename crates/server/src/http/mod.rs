@@ -77,7 +77,10 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn router(state: AppState) -> axum::Router {
     let (routes, doc) = api();
     let doc = Arc::new(doc.to_json().unwrap_or_default());
-    let web = web::Web::load();
+    let web = match &state.config.serve.web_dir {
+        Some(dir) => web::Web::from_dir(dir),
+        None => web::Web::load(),
+    };
     let pages = web.clone();
     let metrics = Arc::clone(&state.metrics);
     routes

@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::{Path, State};
+use std::path::Path;
+
+use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -37,9 +39,17 @@ pub struct Web {
     /// A hash of every embedded file: a new build with any change gets new asset URLs.
     version: Arc<str>,
     index: Arc<str>,
+    /// `--web-dir`: serve the client from this folder, read on every request (development).
+    dir: Option<Arc<Path>>,
 }
 
 impl Web {
+    /// The client from a folder instead of the embedded copy: every request reads the file
+    /// anew and nothing is cached, so edits to `web/` show on reload without a rebuild.
+    pub fn from_dir(dir: &Path) -> Web {
+        Web { version: "dev".into(), index: "".into(), dir: Some(dir.into()) }
+    }
+
     pub fn load() -> Web {
         let mut names: Vec<_> = Assets::iter().collect();
         names.sort();
@@ -54,7 +64,21 @@ impl Web {
         let index = Assets::get("index.html")
             .map(|f| String::from_utf8_lossy(&f.data).replace("/__V__/", &format!("/v/{version}/")))
             .unwrap_or_else(|| "OComms: the web client was not built into this binary".into());
-        Web { version: version.into(), index: index.into() }
+        Web { version: version.into(), index: index.into(), dir: None }
+    }
+
+    /// A file of the client: embedded, or from `--web-dir` (never outside it).
+    fn file(&self, path: &str) -> Option<(Vec<u8>, String)> {
+        match &self.dir {
+            Some(dir) => {
+                if path.split('/').any(|part| part == ".." || part.is_empty()) {
+                    return None;
+                }
+                let data = std::fs::read(dir.join(path)).ok()?;
+                Some((data, mime_guess::from_path(path).first_or_octet_stream().to_string()))
+            }
+            None => Assets::get(path).map(|f| (f.data.into_owned(), f.metadata.mimetype().to_string())),
+        }
     }
 
     /// The page for every client route.
@@ -64,7 +88,14 @@ impl Web {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
         headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-        (headers, self.index.to_string()).into_response()
+        let index = match &self.dir {
+            Some(_) => self
+                .file("index.html")
+                .map(|(data, _)| String::from_utf8_lossy(&data).replace("/__V__/", "/v/dev/"))
+                .unwrap_or_else(|| "OComms: no index.html in --web-dir".into()),
+            None => self.index.to_string(),
+        };
+        (headers, index).into_response()
     }
 }
 
@@ -76,25 +107,23 @@ pub fn router(web: Web) -> Router {
         .with_state(web)
 }
 
-async fn asset(State(web): State<Web>, Path((version, path)): Path<(String, String)>) -> Response {
-    let Some(file) = Assets::get(&path) else {
+async fn asset(State(web): State<Web>, UrlPath((version, path)): UrlPath<(String, String)>) -> Response {
+    let Some((data, mime)) = web.file(&path) else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
-    let cache = if *version == *web.version {
+    let cache = if web.dir.is_none() && *version == *web.version {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache" // an old page asking for an old version gets today's file, uncached
     };
-    let mime = file.metadata.mimetype().to_string();
-    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, cache.to_string())], file.data.into_owned())
-        .into_response()
+    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, cache.to_string())], data).into_response()
 }
 
 async fn manifest(State(web): State<Web>) -> Response {
-    let Some(file) = Assets::get("manifest.webmanifest") else {
+    let Some((data, _)) = web.file("manifest.webmanifest") else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };
-    let body = String::from_utf8_lossy(&file.data).replace("/__V__/", &format!("/v/{}/", web.version));
+    let body = String::from_utf8_lossy(&data).replace("/__V__/", &format!("/v/{}/", web.version));
     ([(header::CONTENT_TYPE, "application/manifest+json"), (header::CACHE_CONTROL, "no-cache")], body)
         .into_response()
 }

@@ -88,3 +88,42 @@ async fn metrics_count_requests_sockets_and_events() {
     assert!(published.split(' ').nth(1).unwrap().parse::<f64>().unwrap() >= 3.0, "{published}");
     assert!(!text.contains(&cid), "raw ids never become labels");
 }
+
+/// `--web-dir` serves the client from disk, uncached, and never a file outside the folder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_web_dir_serves_from_disk_and_stays_inside() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("web");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("index.html"), "<script src=\"/__V__/app.js\"></script>").unwrap();
+    std::fs::write(dir.join("app.js"), "console.log(1)").unwrap();
+    std::fs::write(root.path().join("outside.txt"), "secret").unwrap();
+    let web_dir = dir.display().to_string();
+    let server =
+        crate::common::TestServer::start_with(crate::common::Backend::Sqlite, &["--web-dir", &web_dir]).await;
+    let http = reqwest::Client::new();
+    let page = http.get(format!("{}/w/x", server.base)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("/v/dev/app.js"), "{page}");
+    let js = http.get(format!("{}/v/dev/app.js", server.base)).send().await.unwrap();
+    assert_eq!(js.headers()["cache-control"], "no-cache");
+    std::fs::write(dir.join("app.js"), "console.log(2)").unwrap();
+    let again = http.get(format!("{}/v/dev/app.js", server.base)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(again, "console.log(2)", "an edit shows without a restart");
+    // Sent as written (an HTTP client would normalise some of these away).
+    let addr = server.base.trim_start_matches("http://").to_string();
+    for sneaky in [
+        "/v/dev/%2e%2e/outside.txt",
+        "/v/dev/..%2foutside.txt",
+        "/v/dev/../outside.txt",
+        "/v/dev//etc/passwd",
+    ] {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let request = format!("GET {sneaky} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+        tcp.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        tcp.read_to_string(&mut answer).await.unwrap();
+        assert!(!answer.contains("secret"), "{sneaky} escaped the folder: {answer}");
+        assert!(answer.starts_with("HTTP/1.1 404") || answer.contains("text/html"), "{sneaky}: {answer}");
+    }
+}
