@@ -27,9 +27,21 @@ function onFrame(frame) {
       chat.onPersistent(frame);
       break;
     case 'message.created': case 'message.updated': case 'message.deleted':
-    case 'channel.member_left': case 'channel.updated':
+    case 'channel.member_left': case 'channel.updated': case 'thread.updated':
       chat.onPersistent(frame);
       break;
+    case 'member.updated': {
+      const ws = store.workspaces.find((w) => w.id === frame.workspace_id);
+      if (ws && frame.user_id === store.me?.id) { ws.role = frame.role; changed('all'); }
+      break;
+    }
+    case 'user.updated': {
+      const known = store.users.get(frame.user.id);
+      store.users.set(frame.user.id, { ...known, ...frame.user });
+      if (frame.user.id === store.me?.id && store.me) store.me = { ...store.me, ...frame.user };
+      changed('all');
+      break;
+    }
     case 'typing': someoneTyped(frame.channel_id, frame.user_id); break;
     case 'presence': learnUser(frame.user_id); store.presence.set(frame.user_id, frame.status); changed('presence'); break;
     case 'channel.read': markRead(frame.channel_id, frame.seq); break;

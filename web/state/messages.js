@@ -41,7 +41,7 @@ export function classify(lastSeq, seq) {
 
 /**
  * Applies one persistent event to a log; returns the new log.
- * @param {ChannelLog} log @param {{type: string, seq: number, message?: Message, message_id?: string}} event
+ * @param {ChannelLog} log @param {{type: string, seq: number, message?: Message, message_id?: string, root_id?: string, reply_count?: number}} event
  * @returns {ChannelLog}
  */
 export function applyEvent(log, event) {
@@ -51,6 +51,8 @@ export function applyEvent(log, event) {
   } else if (event.type === 'message.deleted') {
     messages = messages.map((m) =>
       m.id === event.message_id ? { ...m, deleted: true, content: '', html: '' } : m);
+  } else if (event.type === 'thread.updated') {
+    messages = messages.map((m) => (m.id === event.root_id ? { ...m, reply_count: event.reply_count ?? m.reply_count } : m));
   }
   return { ...log, messages, lastSeq: Math.max(log.lastSeq, event.seq) };
 }

@@ -65,3 +65,10 @@ test('an own message arriving on the socket first settles its pending copy', () 
   log = confirmPending(log, 'k1', { ...msg(3, 's1'), content: 'same' });
   assert.deepEqual(log.messages.map((m) => m.id), ['s1'], 'the POST answer adds nothing twice');
 });
+
+test('a thread.updated event sets its root reply count and advances the log', () => {
+  let log = { ...emptyLog(), lastSeq: 1, messages: [{ id: 'r', seq: 1, reply_count: 0 }] };
+  log = applyEvent(log, { type: 'thread.updated', seq: 3, root_id: 'r', reply_count: 1 });
+  assert.equal(log.messages[0].reply_count, 1);
+  assert.equal(log.lastSeq, 3);
+});
