@@ -88,6 +88,10 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationTo
     if tokio::time::timeout_at(deadline, tasks.wait()).await.is_err() {
         tracing::warn!("background tasks did not finish within the grace");
     }
+    // Last, what was published meanwhile goes out to the other nodes.
+    if tokio::time::timeout_at(deadline, state.bus.close()).await.is_err() {
+        tracing::warn!("the bus did not finish publishing within the grace");
+    }
     drop(state);
     db.close().await;
     tracing::info!("ocomms stopped");

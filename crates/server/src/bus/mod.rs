@@ -42,6 +42,14 @@ impl Bus {
         }
     }
 
+    /// Sends what is still queued for the other nodes and stops (shutdown, once nothing else
+    /// can publish).
+    pub async fn close(&self) {
+        if let Some(remote) = &self.remote {
+            remote.close().await;
+        }
+    }
+
     pub fn remote(&self) -> Option<&redis::RedisBus> {
         self.remote.as_ref()
     }

@@ -39,6 +39,10 @@ struct Wire {
 pub struct RedisBus {
     node_id: String,
     outgoing: mpsc::Sender<(String, String)>,
+    /// The publisher runs until [`RedisBus::close`], after everything else has stopped, so that
+    /// what the last requests and writers published still reaches the other nodes.
+    publisher: TaskTracker,
+    stop_publishing: CancellationToken,
     /// Commands (presence, readiness) share this auto-reconnecting connection.
     pub conn: ConnectionManager,
 }
@@ -46,7 +50,7 @@ pub struct RedisBus {
 impl RedisBus {
     /// Connects to Redis (failing if it does not answer now) and starts the publisher and the
     /// subscriber. Returns the bus, the hub's topic handle, and what arrives for the hub.
-    /// Both tasks run on `tasks` until `shutdown`; the publisher first sends what is queued.
+    /// The subscriber runs on `tasks` until `shutdown`; the publisher until [`RedisBus::close`].
     pub async fn connect(
         url: &str,
         node_id: &str,
@@ -57,11 +61,15 @@ impl RedisBus {
         let client = redis::Client::open(url)?;
         let conn = client.get_connection_manager().await?;
         let (outgoing, queue) = mpsc::channel(PUBLISH_QUEUE);
-        tasks.spawn(publisher(conn.clone(), queue, shutdown.clone()));
+        let publishing = TaskTracker::new();
+        let stop_publishing = CancellationToken::new();
+        publishing.spawn(publisher(conn.clone(), queue, stop_publishing.clone()));
         let (topics, ops) = TopicControl::new();
         let (inbound_tx, inbound) = mpsc::channel(PUBLISH_QUEUE);
         tasks.spawn(subscriber(client, ops, inbound_tx, node_id.to_string(), metrics, shutdown.clone()));
-        Ok((RedisBus { node_id: node_id.to_string(), outgoing, conn }, topics, inbound))
+        let bus =
+            RedisBus { node_id: node_id.to_string(), outgoing, publisher: publishing, stop_publishing, conn };
+        Ok((bus, topics, inbound))
     }
 
     pub fn publish(&self, envelope: &Envelope) {
@@ -73,6 +81,13 @@ impl RedisBus {
         }
     }
 
+    /// Publishes what is queued, then stops publishing (the last step of a shutdown).
+    pub async fn close(&self) {
+        self.stop_publishing.cancel();
+        self.publisher.close();
+        self.publisher.wait().await;
+    }
+
     pub async fn ping(&self) -> bool {
         let mut conn = self.conn.clone();
         redis::cmd("PING").query_async::<String>(&mut conn).await.is_ok()
@@ -82,14 +97,14 @@ impl RedisBus {
 async fn publisher(
     mut conn: ConnectionManager,
     mut queue: mpsc::Receiver<(String, String)>,
-    shutdown: CancellationToken,
+    stop: CancellationToken,
 ) {
     let mut failing = false;
     loop {
         let next = tokio::select! {
             next = queue.recv() => next,
-            // What was published before shutdown still goes out; then the task ends.
-            _ = shutdown.cancelled() => queue.try_recv().ok(),
+            // Everything queued still goes out; then the task ends.
+            _ = stop.cancelled() => queue.try_recv().ok(),
         };
         let Some((topic, payload)) = next else { return };
         let result = redis::cmd("PUBLISH").arg(&topic).arg(&payload).query_async::<i64>(&mut conn).await;

@@ -89,8 +89,13 @@ pub enum Envelope {
     SessionRevoked { user_id: String, session: String },
     /// A user left or was removed from a workspace: their sockets stop following it.
     WorkspaceLeft { user_id: String, workspace_id: String },
-    /// A member's role changed: for the workspace's members; the member's own sockets apply it.
+    /// A member's role changed: for the workspace's members (the `member.updated` frame).
     MemberUpdated { workspace_id: String, user_id: String, role: Role },
+    /// The same change for the member's own sockets, on their user topic, which a new socket
+    /// follows before its memberships are read: they apply the role at once.
+    RoleChanged { user_id: String, workspace_id: String, role: Role },
+    /// A user joined a workspace (accepted an invite, created it): their open sockets follow it.
+    WorkspaceJoined { user_id: String, workspace_id: String, role: Role },
     /// A user's profile changed: for the members of one of their workspaces (public fields only).
     UserUpdated { workspace_id: String, user: User },
 }
@@ -109,7 +114,9 @@ impl Envelope {
             Envelope::ChannelRead { user_id, .. }
             | Envelope::Access { user_id, .. }
             | Envelope::SessionRevoked { user_id, .. }
-            | Envelope::WorkspaceLeft { user_id, .. } => format!("u:{user_id}"),
+            | Envelope::WorkspaceLeft { user_id, .. }
+            | Envelope::RoleChanged { user_id, .. }
+            | Envelope::WorkspaceJoined { user_id, .. } => format!("u:{user_id}"),
         }
     }
 }

@@ -31,8 +31,12 @@ pub const CLOSE_LOGGED_OUT: u16 = 4001;
 /// How long a new socket waits for the bus to confirm its user's subscription.
 pub const SUBSCRIBE_WAIT: Duration = Duration::from_secs(2);
 
-/// Reads a channel's events after a seq from the log: (channel, after, count) → (seq, event).
-pub type GapFill = Arc<dyn Fn(String, i64, i64) -> BoxFuture<'static, Vec<(i64, Event)>> + Send + Sync>;
+/// Reads a channel's events after a seq from the log: (channel, after, count) → (seq, event);
+/// None when the log cannot be read.
+pub type GapFill =
+    Arc<dyn Fn(String, i64, i64) -> BoxFuture<'static, Option<Vec<(i64, Event)>>> + Send + Sync>;
+/// How long to wait before reading the log again after it could not be read.
+pub const GAP_RETRY: Duration = Duration::from_secs(1);
 
 /// What a socket follows once its memberships are loaded.
 pub struct Memberships {
@@ -256,6 +260,12 @@ impl Hub {
                 let targets = workspace_sockets(&registry, workspace_id);
                 send(&registry, &targets, frame, true)
             }
+            Envelope::RoleChanged { user_id, .. } | Envelope::WorkspaceJoined { user_id, .. } => {
+                for id in registry.sockets_of_user(user_id) {
+                    apply_or_keep(&mut registry, id, envelope);
+                }
+                Delivered::default()
+            }
             Envelope::Access { user_id, .. } | Envelope::WorkspaceLeft { user_id, .. } => {
                 let mut targets = Vec::new();
                 for id in registry.sockets_of_user(user_id) {
@@ -275,33 +285,49 @@ impl Hub {
             return Delivered::default();
         };
         match subs.order.offer(seq, item) {
-            Offer::Duplicate | Offer::Early { fill: false } => Delivered::default(),
-            Offer::Early { fill: true } => {
+            Offer::Duplicate | Offer::Early { fill: None } => Delivered::default(),
+            Offer::Early { fill: Some(fill) } => {
                 drop(registry);
-                self.schedule_gap_fill(channel_id.to_string());
+                self.schedule_gap_fill(channel_id.to_string(), fill, GAP_WAIT);
                 Delivered::default()
             }
             Offer::Deliver(ready) => deliver_all(&mut registry, channel_id, ready),
         }
     }
 
-    fn schedule_gap_fill(&self, channel_id: String) {
+    fn schedule_gap_fill(&self, channel_id: String, fill: u64, after: Duration) {
         let Some(hub) = self.me.upgrade() else { return };
         let shutdown = self.shutdown.clone();
         self.tasks.spawn(async move {
             tokio::select! {
                 _ = shutdown.cancelled() => {}
-                _ = tokio::time::sleep(GAP_WAIT) => hub.fill_gap(&channel_id).await,
+                _ = tokio::time::sleep(after) => hub.fill_gap(&channel_id, fill).await,
             }
         });
     }
 
-    /// Reads the events the bus did not bring and delivers them with what waited for them.
-    async fn fill_gap(&self, channel_id: &str) {
+    /// Reads the events the bus did not bring and delivers them with what waited for them. If
+    /// the log cannot be read, the channel's sockets are told to resync, and the fill is tried
+    /// again: nothing goes out past the gap meanwhile.
+    async fn fill_gap(&self, channel_id: &str, fill: u64) {
         let gap = self.lock().channels.get(channel_id).and_then(|s| s.order.gap());
         let fetched = match gap {
             Some((after, count)) => (self.gap_fill)(channel_id.to_string(), after, count).await,
-            None => Vec::new(),
+            None => Some(Vec::new()),
+        };
+        let mut registry = self.lock();
+        let Some(subs) = registry.channels.get_mut(channel_id) else { return };
+        let Some(fetched) = fetched else {
+            let again = subs.order.fill_failed(fill);
+            let targets: Vec<u64> = subs.sockets.iter().copied().collect();
+            let resync = frame(json!({"type": "resync"}));
+            send(&registry, &targets, Some(&resync), true);
+            drop(registry);
+            tracing::warn!(channel_id, "cannot read the event log to fill a gap; retrying");
+            if let Some(again) = again {
+                self.schedule_gap_fill(channel_id.to_string(), again, GAP_RETRY);
+            }
+            return;
         };
         let fetched: Vec<(i64, Queued)> = fetched
             .into_iter()
@@ -310,14 +336,13 @@ impl Hub {
                 (seq, (event, frame))
             })
             .collect();
-        let mut registry = self.lock();
-        let Some(subs) = registry.channels.get_mut(channel_id) else { return };
-        let (ready, skipped) = subs.order.filled(fetched);
-        if skipped {
-            tracing::warn!(channel_id, "event gap not in the log; skipping it");
-        }
+        let (ready, again) = subs.order.filled(fill, fetched);
         let delivered = deliver_all(&mut registry, channel_id, ready);
+        drop(registry);
         self.metrics.frames_sent.inc_by(delivered.sent as u64);
+        if let Some(again) = again {
+            self.schedule_gap_fill(channel_id.to_string(), again, GAP_WAIT);
+        }
     }
 }
 
@@ -364,9 +389,13 @@ fn apply_access(registry: &mut Registry, id: u64, envelope: &Envelope) {
         Envelope::Access { channel, gained: false, .. } => registry.unfollow(id, &channel.id),
         Envelope::WorkspaceLeft { workspace_id, .. } => registry.leave_workspace(id, workspace_id),
         Envelope::MemberUpdated { workspace_id, role, .. }
+        | Envelope::RoleChanged { workspace_id, role, .. }
             if registry.sockets.get(&id).is_some_and(|s| s.workspaces.contains_key(workspace_id)) =>
         {
             registry.join_workspace(id, workspace_id, *role);
+        }
+        Envelope::WorkspaceJoined { workspace_id, role, .. } => {
+            registry.join_workspace(id, workspace_id, *role)
         }
         _ => {}
     }
@@ -422,9 +451,11 @@ fn ephemeral_frame(envelope: &Envelope) -> Option<Utf8Bytes> {
         Envelope::UserUpdated { workspace_id, user } => {
             json!({"type": "user.updated", "workspace_id": workspace_id, "user": user})
         }
-        Envelope::Persistent { .. } | Envelope::SessionRevoked { .. } | Envelope::WorkspaceLeft { .. } => {
-            return None;
-        }
+        Envelope::Persistent { .. }
+        | Envelope::SessionRevoked { .. }
+        | Envelope::WorkspaceLeft { .. }
+        | Envelope::RoleChanged { .. }
+        | Envelope::WorkspaceJoined { .. } => return None,
     }))
 }
 

@@ -8,9 +8,9 @@ fn hub_with_log(log: Vec<(i64, Event)>) -> Arc<Hub> {
     let log = Arc::new(log);
     let gap_fill: GapFill = Arc::new(move |_channel, after, count| {
         let log = Arc::clone(&log);
-        Box::pin(
-            async move { log.iter().filter(|(s, _)| *s > after).take(count as usize).cloned().collect() },
-        )
+        Box::pin(async move {
+            Some(log.iter().filter(|(s, _)| *s > after).take(count as usize).cloned().collect())
+        })
     });
     Hub::new(None, gap_fill, Arc::new(Metrics::new()), TaskTracker::new(), CancellationToken::new())
 }

@@ -1,6 +1,9 @@
 //! One channel's delivery order: persistent events go out in seq order, each once. An event that
 //! arrives before the ones preceding it waits; the hub fills the gap from the event log when the
-//! bus does not bring the missing ones soon enough. Pure: no clock, no IO.
+//! bus does not bring the missing ones soon enough. Nothing is ever delivered past a missing
+//! event: the log has every seq below the channel's last (a seq is taken and its event written
+//! in one transaction), so a gap is only ever late, and the next fill finds it. Pure: no clock,
+//! no IO.
 
 use std::collections::BTreeMap;
 
@@ -9,8 +12,10 @@ pub struct ChannelOrder<T> {
     next_seq: i64,
     /// Events that arrived before the ones preceding them.
     early: BTreeMap<i64, T>,
-    /// A gap fill is scheduled and has not reported back.
-    filling: bool,
+    /// The fill scheduled and not yet reported back, by number: a report of an older one (a
+    /// task that outlived its order) is ignored.
+    filling: Option<u64>,
+    fills: u64,
 }
 
 /// What to do with an offered event.
@@ -20,13 +25,13 @@ pub enum Offer<T> {
     Deliver(Vec<(i64, T)>),
     /// Seen before: drop it.
     Duplicate,
-    /// Early: kept. `fill` is true when a gap fill must be scheduled now.
-    Early { fill: bool },
+    /// Early: kept. `fill` names the gap fill to schedule now, if one must be.
+    Early { fill: Option<u64> },
 }
 
 impl<T> ChannelOrder<T> {
     pub fn new(next_seq: i64) -> ChannelOrder<T> {
-        ChannelOrder { next_seq, early: BTreeMap::new(), filling: false }
+        ChannelOrder { next_seq, early: BTreeMap::new(), filling: None, fills: 0 }
     }
 
     pub fn next_seq(&self) -> i64 {
@@ -39,9 +44,7 @@ impl<T> ChannelOrder<T> {
         }
         if seq > self.next_seq {
             self.early.insert(seq, item);
-            let fill = !self.filling;
-            self.filling = true;
-            return Offer::Early { fill };
+            return Offer::Early { fill: self.start_fill() };
         }
         let mut ready = vec![(seq, item)];
         self.next_seq = seq + 1;
@@ -55,11 +58,24 @@ impl<T> ChannelOrder<T> {
         (first_early > self.next_seq).then_some((self.next_seq - 1, first_early - self.next_seq))
     }
 
-    /// The gap fill's result: the events read from the log (any order, any overlap). Returns
-    /// what to deliver now. A gap the log could not fill is skipped, so that what waits behind
-    /// it is not held forever (clients repair such gaps from the log themselves).
-    pub fn filled(&mut self, fetched: Vec<(i64, T)>) -> (Vec<(i64, T)>, bool) {
-        self.filling = false;
+    /// Starts a fill unless one is under way; its number.
+    fn start_fill(&mut self) -> Option<u64> {
+        if self.filling.is_some() {
+            return None;
+        }
+        self.fills += 1;
+        self.filling = Some(self.fills);
+        self.filling
+    }
+
+    /// Fill `fill`'s result: the events read from the log (any order, any overlap). Returns what
+    /// to deliver now, and the next fill to schedule if events still wait behind a gap (ones
+    /// that arrived early while this fill was reading).
+    pub fn filled(&mut self, fill: u64, fetched: Vec<(i64, T)>) -> (Vec<(i64, T)>, Option<u64>) {
+        if self.filling != Some(fill) {
+            return (Vec::new(), None);
+        }
+        self.filling = None;
         for (seq, item) in fetched {
             if seq >= self.next_seq {
                 self.early.entry(seq).or_insert(item);
@@ -67,13 +83,18 @@ impl<T> ChannelOrder<T> {
         }
         let mut ready = Vec::new();
         self.drain_into(&mut ready);
-        let mut skipped = false;
-        while let Some(&first) = self.early.keys().next() {
-            self.next_seq = first;
-            self.drain_into(&mut ready);
-            skipped = true;
+        let again = if self.early.is_empty() { None } else { self.start_fill() };
+        (ready, again)
+    }
+
+    /// The log could not be read for fill `fill`: schedule the next (the number), keeping what
+    /// waits.
+    pub fn fill_failed(&mut self, fill: u64) -> Option<u64> {
+        if self.filling != Some(fill) {
+            return None;
         }
-        (ready, skipped)
+        self.filling = None;
+        self.start_fill()
     }
 
     fn drain_into(&mut self, ready: &mut Vec<(i64, T)>) {
@@ -108,36 +129,56 @@ mod tests {
     #[test]
     fn early_events_wait_for_the_missing_one_and_ask_for_one_fill() {
         let mut order = ChannelOrder::new(1);
-        assert_eq!(order.offer(3, "c"), Offer::Early { fill: true });
-        assert_eq!(order.offer(4, "d"), Offer::Early { fill: false }, "one fill at a time");
+        assert_eq!(order.offer(3, "c"), Offer::Early { fill: Some(1) });
+        assert_eq!(order.offer(4, "d"), Offer::Early { fill: None }, "one fill at a time");
         assert_eq!(order.offer(3, "c"), Offer::Duplicate);
         assert_eq!(order.gap(), Some((0, 2)), "after seq 0, two events");
         assert_eq!(seqs(order.offer(1, "a")), vec![1]);
         assert_eq!(seqs(order.offer(2, "b")), vec![2, 3, 4], "the bus brought them late");
         assert_eq!(order.gap(), None);
+        assert_eq!(order.filled(1, Vec::new()), (Vec::new(), None), "the fill finds nothing left to do");
     }
 
     #[test]
     fn a_gap_fill_delivers_what_the_log_had() {
         let mut order = ChannelOrder::new(10);
-        assert_eq!(order.offer(13, "m"), Offer::Early { fill: true });
+        assert_eq!(order.offer(13, "m"), Offer::Early { fill: Some(1) });
         assert_eq!(order.gap(), Some((9, 3)));
-        let (ready, skipped) = order.filled(vec![(11, "k"), (10, "j"), (12, "l"), (9, "old")]);
+        let (ready, again) = order.filled(1, vec![(11, "k"), (10, "j"), (12, "l"), (9, "old")]);
         assert_eq!(
             ready.iter().map(|(s, i)| (*s, *i)).collect::<Vec<_>>(),
             vec![(10, "j"), (11, "k"), (12, "l"), (13, "m")]
         );
-        assert!(!skipped);
+        assert_eq!(again, None);
         assert_eq!(order.next_seq(), 14);
     }
 
+    /// 5 is missing and 6 waits; while the fill reads 5, 8 arrives and 7 (someone leaving, say)
+    /// is still on its way. 8 must not go out before 7: the fill delivers 5 and 6, and asks for
+    /// another fill for 7.
     #[test]
-    fn a_gap_the_log_cannot_fill_is_skipped_and_a_new_one_asks_again() {
+    fn nothing_is_delivered_past_a_gap_that_opened_during_a_fill() {
+        let mut order = ChannelOrder::new(5);
+        assert_eq!(order.offer(6, "f"), Offer::Early { fill: Some(1) });
+        assert_eq!(order.offer(8, "h"), Offer::Early { fill: None });
+        let (ready, again) = order.filled(1, vec![(5, "e")]);
+        assert_eq!(ready.iter().map(|(s, _)| *s).collect::<Vec<_>>(), vec![5, 6]);
+        assert_eq!(again, Some(2), "8 still waits behind 7");
+        assert_eq!(order.gap(), Some((6, 1)));
+        assert_eq!(seqs(order.offer(7, "g")), vec![7, 8], "7 arrives and both go out in order");
+    }
+
+    #[test]
+    fn a_failed_or_stale_fill_delivers_nothing() {
         let mut order = ChannelOrder::new(1);
-        assert_eq!(order.offer(4, "d"), Offer::Early { fill: true });
-        let (ready, skipped) = order.filled(vec![(2, "b")]);
-        assert_eq!(ready.iter().map(|(s, _)| *s).collect::<Vec<_>>(), vec![2, 4], "1 and 3 never came");
-        assert!(skipped);
-        assert_eq!(order.offer(7, "g"), Offer::Early { fill: true }, "a later gap asks again");
+        assert_eq!(order.offer(3, "c"), Offer::Early { fill: Some(1) });
+        assert_eq!(order.fill_failed(1), Some(2), "the log was unreadable: try again");
+        assert_eq!(
+            order.filled(1, vec![(1, "a"), (2, "b")]),
+            (Vec::new(), None),
+            "a stale report is ignored"
+        );
+        let (ready, _) = order.filled(2, vec![(1, "a"), (2, "b")]);
+        assert_eq!(ready.len(), 3);
     }
 }

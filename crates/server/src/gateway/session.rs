@@ -179,15 +179,30 @@ pub async fn run(socket: WebSocket, state: AppState, peer: Peer, registration: R
     }
     tracing::debug!(socket = id, user_id = %peer.user_id, ?outcome, "socket ends");
     hub.unregister(id);
-    announce(&state, &peer.user_id, id, None).await;
+    // The close first, then the presence (which may wait on the database).
     if let Some((code, reason)) = outcome {
         let frame = CloseFrame { code, reason: Utf8Bytes::from_static(reason) };
         let _ = timeout(CLOSE_TIMEOUT, sink.send(Message::Close(Some(frame)))).await;
-    } else if client_closed {
+        announce(&state, &peer.user_id, id, None).await;
+        // The closing handshake: read on until the client answers (or the timeout), so that
+        // frames it sent meanwhile do not make the kernel reset the connection before the
+        // client has read our Close.
+        let _ = timeout(CLOSE_TIMEOUT, async {
+            while let Some(Ok(message)) = stream.next().await {
+                if matches!(message, Message::Close(_)) {
+                    break;
+                }
+            }
+        })
+        .await;
+        return;
+    }
+    if client_closed {
         // The codec has queued the answer to the client's Close frame: send it, so the client
         // sees a clean close (its code echoed), not 1006.
         let _ = timeout(CLOSE_TIMEOUT, sink.close()).await;
     }
+    announce(&state, &peer.user_id, id, None).await;
 }
 
 /// What a client frame asks of the socket's loop.

@@ -1,13 +1,13 @@
 //! `/workspaces/{wid}/channels`, `/workspaces/{wid}/dms` and `/channels/*`: channels, DMs,
 //! membership, read markers and the event log.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::extract::{AuthUser, Json, Query};
+use super::extract::{AuthUser, Json, Path, Query};
 use crate::domain::models::{Channel, ChannelEvent, User};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::service::channels::{self, ChannelPatch, DEFAULT_EVENTS_PAGE, MAX_EVENTS_PAGE};

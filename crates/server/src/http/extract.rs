@@ -117,6 +117,21 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
     }
 }
 
+/// `axum::extract::Path` whose rejections are 400 `invalid` in the envelope (a path id that is
+/// not UTF-8, say), like every other bad input.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(rejection) => Err(ApiError::invalid("path", rejection.body_text())),
+        }
+    }
+}
+
 /// A 400 naming the field: serde's path when it has one, else the field a `missing field` names.
 fn invalid_from_serde(path: &str, message: &str) -> ApiError {
     if path != "." && !path.is_empty() {
@@ -159,17 +174,37 @@ impl FromRequestParts<AppState> for ClientIp {
 
 pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[ipnet::IpNet]) -> IpAddr {
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let peer = peer.to_canonical();
     if !is_trusted(&peer) {
         return peer;
     }
-    let forwarded = headers
+    let hops: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|hop| hop.trim().parse::<IpAddr>().ok())
-        .collect::<Vec<_>>();
-    forwarded.iter().rev().find(|ip| !is_trusted(ip)).copied().unwrap_or(peer)
+        .map(str::trim)
+        .collect();
+    // Walk from the nearest hop; stop at the first one that is not a trusted proxy. A hop that
+    // does not parse ends the walk at the last trusted address: what lies left of it is the
+    // client's own writing.
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        let Some(ip) = parse_hop(hop) else { break };
+        client = ip;
+        if !is_trusted(&ip) {
+            break;
+        }
+    }
+    client
+}
+
+/// An `X-Forwarded-For` entry: an address, possibly with a port (`1.2.3.4:80`, `[::1]:80`).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    if let Ok(ip) = hop.parse::<IpAddr>() {
+        return Some(ip.to_canonical());
+    }
+    hop.parse::<std::net::SocketAddr>().ok().map(|a| a.ip().to_canonical())
 }
 
 /// The authenticated caller.
@@ -288,6 +323,21 @@ mod tests {
         let direct = IpAddr::from([8, 8, 8, 8]);
         assert_eq!(client_ip(direct, &h, &[proxy]), direct, "anyone else's header is ignored");
         assert_eq!(client_ip(from_proxy, &h, &[]), from_proxy, "no trusted proxies: the socket");
+        let garbled =
+            headers(&[(header::HeaderName::from_static("x-forwarded-for"), "6.6.6.6, unknown, 10.0.0.7")]);
+        assert_eq!(
+            client_ip(from_proxy, &garbled, &[proxy]),
+            IpAddr::from([10, 0, 0, 7]),
+            "no walking past junk"
+        );
+        let ported = headers(&[(header::HeaderName::from_static("x-forwarded-for"), "1.2.3.4:5678")]);
+        assert_eq!(client_ip(from_proxy, &ported, &[proxy]), IpAddr::from([1, 2, 3, 4]));
+        let mapped: IpAddr = "::ffff:10.0.0.2".parse().unwrap_or(IpAddr::from([0, 0, 0, 0]));
+        assert_eq!(
+            client_ip(mapped, &h, &[proxy]),
+            IpAddr::from([1, 2, 3, 4]),
+            "an IPv4 peer on a [::] listener"
+        );
     }
 
     #[derive(serde::Deserialize, Debug)]

@@ -1,12 +1,12 @@
 //! `/channels/{cid}/messages` and `/messages/*`: send, list, get, edit, delete, replies, history.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::extract::{AuthUser, Json, Query};
+use super::extract::{AuthUser, Json, Path, Query};
 use crate::domain::models::{Message, MessageVersion};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::service::messages::{self, NewMessage, PageQuery};

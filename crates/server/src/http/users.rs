@@ -1,11 +1,11 @@
 //! `/me` and `/users/{id}`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::extract::{AuthUser, Json};
+use super::extract::{AuthUser, Json, Path};
 use crate::domain::models::User;
 use crate::error::{ApiResult, ErrorBody};
 use crate::service::users;

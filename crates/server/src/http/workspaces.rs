@@ -1,12 +1,12 @@
 //! `/workspaces/*` and `/invites/*`: workspaces, members, roles, invites.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::extract::{AuthUser, ClientIp, Json};
+use super::extract::{AuthUser, ClientIp, Json, Path};
 use crate::domain::event::Status;
 use crate::domain::models::{Invite, Member, Workspace};
 use crate::domain::roles::Role;

@@ -14,7 +14,7 @@ use crate::domain::models::User;
 use crate::domain::{new_id, now_ms, validate};
 use crate::error::{ApiError, ApiResult};
 use crate::service::blocking::BlockingPool;
-use crate::service::throttle::Scope;
+use crate::service::throttle::{Scope, ip_key};
 use crate::service::workspaces;
 use crate::state::AppState;
 
@@ -111,9 +111,7 @@ pub struct LoggedIn {
 
 /// Creates an account; sign-ups are counted per client IP (see [`crate::service::throttle`]).
 pub async fn sign_up(state: &AppState, input: SignUp, ip: IpAddr) -> ApiResult<LoggedIn> {
-    let ip = ip.to_string();
-    state.throttle.check(Scope::JoinIp, &ip).await?;
-    state.throttle.hit(Scope::JoinIp, &ip).await;
+    state.throttle.attempt(Scope::JoinIp, &ip_key(ip)).await?;
     let email = validate::email(&input.email).map_err(|m| ApiError::invalid("email", m))?;
     let name = validate::display_name(&input.name).map_err(|m| ApiError::invalid("name", m))?;
     validate::password(&input.password).map_err(|m| ApiError::invalid("password", m))?;
@@ -158,20 +156,24 @@ pub async fn sign_up(state: &AppState, input: SignUp, ip: IpAddr) -> ApiResult<L
 /// Logs in, throttled per account and per client IP (see [`crate::service::throttle`]).
 pub async fn log_in(state: &AppState, email: &str, password: String, ip: IpAddr) -> ApiResult<LoggedIn> {
     let email = email.trim().to_lowercase();
-    let ip = ip.to_string();
-    state.throttle.check(Scope::LoginIp, &ip).await?;
-    state.throttle.check(Scope::LoginAccount, &email).await?;
+    // Counted before the hash, as failures until proven otherwise: parallel guesses cannot all
+    // pass a check made while none had failed yet.
+    let ip = ip_key(ip);
+    state.throttle.attempt(Scope::LoginIp, &ip).await?;
+    if let Err(locked) = state.throttle.attempt(Scope::LoginAccount, &email).await {
+        state.throttle.refund(Scope::LoginIp, &ip).await;
+        return Err(locked);
+    }
     let user = {
         let mut rd = state.db.read().await?;
         db::users::by_email(rd.c(), &email).await?
     };
     let ok = state.passwords.verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let Some(user) = user.filter(|_| ok) else {
-        state.throttle.hit(Scope::LoginIp, &ip).await;
-        state.throttle.hit(Scope::LoginAccount, &email).await;
         tracing::info!(%ip, "login failed");
         return Err(ApiError::Unauthenticated);
     };
+    state.throttle.refund(Scope::LoginIp, &ip).await;
     state.throttle.clear(Scope::LoginAccount, &email).await;
     let (token, hash) = new_token();
     let now = now_ms();

@@ -18,9 +18,16 @@ impl BlockingPool {
         BlockingPool { permits: Arc::new(Semaphore::new(at_once.max(1))) }
     }
 
-    /// Runs `work` on a blocking thread once a place is free.
+    /// Runs `work` on a blocking thread once a place is free. The place is held by the work
+    /// itself, so a caller that gives up (a client that hangs up) does not free it early.
     pub async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
-        let _permit = self.permits.acquire().await.map_err(|e| ApiError::Internal(e.into()))?;
-        tokio::task::spawn_blocking(work).await.map_err(|e| ApiError::Internal(e.into()))
+        let permit =
+            Arc::clone(&self.permits).acquire_owned().await.map_err(|e| ApiError::Internal(e.into()))?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))
     }
 }

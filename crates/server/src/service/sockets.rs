@@ -31,8 +31,8 @@ pub async fn workspaces_of(state: &AppState, user_id: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Reads events the bus did not bring from the channel's log; nothing when the log is unreadable
-/// (the hub then skips the gap and clients repair it themselves).
+/// Reads events the bus did not bring from the channel's log; None when the log is unreadable
+/// (the hub then tells the channel's sockets to resync and tries again).
 pub fn gap_fill(db: Db) -> GapFill {
     std::sync::Arc::new(move |channel_id: String, after: i64, count: i64| {
         let db = db.clone();
@@ -41,10 +41,12 @@ pub fn gap_fill(db: Db) -> GapFill {
                 Ok(mut rd) => db::events::after(rd.c(), &channel_id, after, count).await.ok(),
                 Err(_) => None,
             };
-            rows.unwrap_or_default()
-                .into_iter()
-                .filter_map(|row| Event::from_log(&row.kind, &row.data).map(|e| (row.seq, e)))
-                .collect()
+            Some(
+                rows?
+                    .into_iter()
+                    .filter_map(|row| Event::from_log(&row.kind, &row.data).map(|e| (row.seq, e)))
+                    .collect(),
+            )
         }
         .boxed()
     })

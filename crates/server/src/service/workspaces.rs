@@ -49,6 +49,12 @@ pub async fn create(state: &AppState, user_id: &str, name: &str) -> ApiResult<Wo
         created_by: user_id,
         now,
     };
+    // Before the channel's events: the creator's sockets follow the workspace, then its general.
+    tx.outbox.push(Envelope::WorkspaceJoined {
+        user_id: user_id.into(),
+        workspace_id: id.clone(),
+        role: Role::Owner,
+    });
     channels::insert_with_members(&mut tx, &general, &[user_id.to_string()]).await?;
     state.commit(tx).await?;
     tracing::info!(workspace_id = %id, user_id, "workspace created");
@@ -132,6 +138,11 @@ pub async fn set_role(
         tx.outbox.push(Envelope::MemberUpdated {
             workspace_id: workspace_id.into(),
             user_id: target.into(),
+            role: new_role,
+        });
+        tx.outbox.push(Envelope::RoleChanged {
+            user_id: target.into(),
+            workspace_id: workspace_id.into(),
             role: new_role,
         });
     }
@@ -259,9 +270,7 @@ pub async fn preview_invite(state: &AppState, user_id: &str, code: &str) -> ApiR
 
 /// Accepts an invite; acceptances are counted per client IP like sign-ups.
 pub async fn accept_invite(state: &AppState, user_id: &str, code: &str, ip: IpAddr) -> ApiResult<Workspace> {
-    let ip = ip.to_string();
-    state.throttle.check(Scope::JoinIp, &ip).await?;
-    state.throttle.hit(Scope::JoinIp, &ip).await;
+    state.throttle.attempt(Scope::JoinIp, &crate::service::throttle::ip_key(ip)).await?;
     let mut tx = state.db.begin().await?;
     let workspace_id = redeem_invite(&mut tx, user_id, code, now_ms()).await?;
     let row = db::workspaces::get_for_user(tx.c(), &workspace_id, user_id).await?;
@@ -280,6 +289,12 @@ pub async fn redeem_invite(tx: &mut Tx, user_id: &str, code: &str, now: i64) -> 
         return Err(ApiError::conflict("this invite has expired or been used up"));
     }
     db::workspaces::add_member(tx.c(), &invite.workspace_id, user_id, &invite.role, now).await?;
+    let role = Role::parse(&invite.role).ok_or_else(|| corrupt("role", &invite.role))?;
+    tx.outbox.push(Envelope::WorkspaceJoined {
+        user_id: user_id.into(),
+        workspace_id: invite.workspace_id.clone(),
+        role,
+    });
     if invite.role != Role::Guest.as_str()
         && let Some(general) = db::channels::default_of(tx.c(), &invite.workspace_id).await?
     {

@@ -157,3 +157,32 @@ async fn presence_flapping_is_throttled() {
         .clone();
     assert_eq!(ben_status, "away");
 }
+
+/// A socket open before its user joins a workspace follows that workspace at once: it hears of
+/// role changes and new public channels there without reconnecting.
+async fn a_socket_follows_a_workspace_joined_after_it_opened(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let ana = server.signup("Ana").await;
+    let ben = server.signup("Ben").await;
+    ben.create_workspace("Ben's own").await;
+    let mut ben_ws = ben.ws().await;
+    let wid = ana.create_workspace("Acme").await;
+    ana.invite(&wid, &ben).await;
+    ana.create_channel(&wid, "launch", "public").await;
+    // Joining gave Ben the workspace's general first (he was added to it).
+    loop {
+        let created = ben_ws.until("channel.created").await;
+        if created["channel"]["name"] == "launch" {
+            break;
+        }
+        assert_eq!(created["channel"]["name"], "general");
+    }
+    ana.ok(
+        Method::PATCH,
+        &format!("/api/v1/workspaces/{wid}/members/{}", ben.user_id),
+        Some(json!({"role": "admin"})),
+    )
+    .await;
+    assert_eq!(ben_ws.until("member.updated").await["role"], "admin");
+}
+both!(a_socket_follows_a_workspace_joined_after_it_opened);

@@ -105,3 +105,36 @@ async fn signups_and_invite_acceptances_are_limited_per_ip(backend: Backend) {
     assert_error(status, &body, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
 }
 both!(signups_and_invite_acceptances_are_limited_per_ip);
+
+/// Fifty wrong guesses sent at once: at most five reach the password check, the rest are 429,
+/// and the account is locked (each attempt is counted before the hash, not after).
+async fn parallel_guesses_do_not_slip_through(backend: Backend) {
+    let server = TestServer::start_with(backend, &["--login-failures-per-ip", "0"]).await;
+    server.signup("Ana").await;
+    let guesses: Vec<_> = (0..50)
+        .map(|n| {
+            let base = server.base.clone();
+            tokio::spawn(async move {
+                reqwest::Client::new()
+                    .post(format!("{base}/api/v1/auth/login"))
+                    .json(&json!({"email": "ana@example.com", "password": format!("guess {n}")}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        })
+        .collect();
+    let mut checked = 0;
+    for guess in guesses {
+        match guess.await.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!((1..=5).contains(&checked), "{checked} guesses reached the password check");
+    let (status, _, _) = login(&server, "ana@example.com", PASSWORD, None).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
+both!(parallel_guesses_do_not_slip_through);
