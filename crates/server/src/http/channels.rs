@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(join))
         .routes(routes!(leave))
         .routes(routes!(list_members, add_member))
+        .routes(routes!(remove_member))
         .routes(routes!(mark_read))
         .routes(routes!(events))
 }
@@ -236,4 +237,17 @@ async fn events(
     }
     let (events, latest_seq) = channels::events(&state, &user.user_id, &cid, after, limit).await?;
     Ok(axum::Json(EventsAnswer { events, latest_seq }))
+}
+
+/// Removes a member: the channel's creator or a workspace admin; not in `general` or a DM.
+#[utoipa::path(delete, path = "/channels/{cid}/members/{uid}", tag = "channels",
+    params(("cid" = String, Path), ("uid" = String, Path)),
+    responses((status = 204), (status = "4XX", body = ErrorBody)))]
+async fn remove_member(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((cid, uid)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    channels::remove_member(&state, &user.user_id, &cid, &uid).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

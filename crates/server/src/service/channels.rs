@@ -298,6 +298,25 @@ pub async fn leave(state: &AppState, user_id: &str, channel_id: &str) -> ApiResu
     Ok(())
 }
 
+/// Takes someone out of a channel: its creator or a workspace admin (not in the default channel
+/// or a DM). Their sockets hear of it, then stop receiving the channel.
+pub async fn remove_member(state: &AppState, caller: &str, channel_id: &str, target: &str) -> ApiResult<()> {
+    let mut tx = state.db.begin().await?;
+    log::lock_channel(&mut tx, channel_id).await?;
+    let access = access::readable_channel(tx.c(), caller, channel_id).await?;
+    if !access.can_manage(caller) {
+        return Err(ApiError::forbidden("only the channel's creator or an admin removes people"));
+    }
+    if access.is_default || access.kind == ChannelKind::Dm {
+        return Err(ApiError::forbidden("nobody is removed from this channel"));
+    }
+    if !remove_member_in(&mut tx, channel_id, target, now_ms()).await? {
+        return Err(ApiError::NotFound("member"));
+    }
+    state.commit(tx).await?;
+    Ok(())
+}
+
 pub async fn members(state: &AppState, user_id: &str, channel_id: &str) -> ApiResult<Vec<User>> {
     let mut rd = state.db.read().await?;
     access::readable_channel(rd.c(), user_id, channel_id).await?;

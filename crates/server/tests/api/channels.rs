@@ -228,3 +228,30 @@ async fn unread_and_mention_counts(backend: Backend) {
     assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
 }
 both!(unread_and_mention_counts);
+
+/// The creator or an admin takes someone out of a channel: the removed member's socket hears
+/// `channel.member_left` and `channel.removed`, then nothing more of the channel; not in general.
+async fn a_manager_removes_a_member(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (ana, ben, wid) = server.pair("Ben").await;
+    let cid = ana.create_channel(&wid, "plans", "private").await;
+    ana.ok(Method::POST, &format!("/api/v1/channels/{cid}/members"), Some(json!({"user_id": ben.user_id})))
+        .await;
+    let mut ben_ws = ben.ws().await;
+    let (status, body) = ben.delete(&format!("/api/v1/channels/{cid}/members/{}", ana.user_id)).await;
+    assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
+    let (status, _) = ana.delete(&format!("/api/v1/channels/{cid}/members/{}", ben.user_id)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let left = ben_ws.until("channel.member_left").await;
+    assert_eq!(left["user_id"], ben.user_id.as_str());
+    assert_eq!(ben_ws.until("channel.removed").await["channel"]["id"], cid.as_str());
+    ana.send(&cid, "after Ben left").await;
+    ben_ws.expect_quiet(std::time::Duration::from_millis(500), &["presence", "typing"]).await;
+    assert_eq!(ben.get(&format!("/api/v1/channels/{cid}")).await.0, StatusCode::NOT_FOUND);
+    let (status, _) = ana.delete(&format!("/api/v1/channels/{cid}/members/{}", ben.user_id)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not a member any more");
+    let general = ana.channel_named(&wid, "general").await["id"].as_str().unwrap().to_string();
+    let (status, _) = ana.delete(&format!("/api/v1/channels/{general}/members/{}", ben.user_id)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+both!(a_manager_removes_a_member);

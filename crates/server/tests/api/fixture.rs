@@ -86,6 +86,18 @@ impl Fixture {
             self.owner.invite(&self.wid, &user).await;
             out = out.replace("{fresh_target}", &user.user_id);
         }
+        if out.contains("{fresh_member}") {
+            let user = self.server.signup(&format!("Fresh {}", self.next())).await;
+            self.owner.invite(&self.wid, &user).await;
+            self.owner
+                .ok(
+                    Method::POST,
+                    &format!("/api/v1/channels/{}/members", self.cid),
+                    Some(json!({"user_id": user.user_id})),
+                )
+                .await;
+            out = out.replace("{fresh_member}", &user.user_id);
+        }
         if out.contains("{fresh_mid}") {
             let message = self.owner.send(&self.cid, "the owner's message").await;
             out = out.replace("{fresh_mid}", message["id"].as_str().unwrap());

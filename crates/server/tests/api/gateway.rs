@@ -272,16 +272,32 @@ async fn slow_consumer_is_cut_off(backend: Backend) {
             }
         })
     };
-    let mut got = 0;
-    while got < posts {
-        match fast.read(Duration::from_secs(20)).await {
-            crate::common::Read::Frame(f) if f["type"] == "message.created" => got += 1,
-            crate::common::Read::Frame(_) => {}
-            other => panic!("the fast socket suffered: {other:?} after {got}"),
+    let fast_reader = tokio::spawn(async move {
+        let mut got = 0;
+        while got < posts {
+            match fast.read(Duration::from_secs(20)).await {
+                crate::common::Read::Frame(f) if f["type"] == "message.created" => got += 1,
+                crate::common::Read::Frame(_) => {}
+                other => panic!("the fast socket suffered: {other:?} after {got}"),
+            }
         }
+    });
+    // Once the server has cut the slow socket off, its client reads again and finds the code
+    // behind what was already queued (a client that never reads cannot be told anything).
+    let http = reqwest::Client::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let metrics =
+            http.get(format!("{}/metrics", server.base)).send().await.unwrap().text().await.unwrap();
+        if metrics.lines().any(|l| l.starts_with("ocomms_slow_sockets_closed_total") && !l.ends_with(" 0")) {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the slow socket was never cut off");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    poster.await.unwrap();
     assert_eq!(slow.expect_close(Duration::from_secs(20)).await, Some(4008));
+    fast_reader.await.unwrap();
+    poster.await.unwrap();
 }
 both!(slow_consumer_is_cut_off);
 

@@ -126,6 +126,12 @@ pub const ROUTES: &[Route] = &[
         [401, 404, 404, 201, 201],
     ),
     r(
+        "DELETE /api/v1/channels/{cid}/members/{uid}",
+        "/api/v1/channels/{cid}/members/{fresh_member}",
+        None,
+        [401, 404, 404, 403, 204],
+    ),
+    r(
         "POST /api/v1/channels/{cid}/read",
         "/api/v1/channels/{cid}/read",
         Some(r#"{"seq": 1}"#),
