@@ -166,3 +166,35 @@ async fn removal_takes_every_channel_away(backend: Backend) {
     assert_eq!(status, StatusCode::NO_CONTENT);
 }
 both!(removal_takes_every_channel_away);
+
+/// An invite can be looked at before it is accepted: its workspace's name and role; 404 for an
+/// unknown code, 409 once used up (unless the caller is in already), and looking uses nothing.
+async fn an_invite_is_previewed_before_accepting(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let ana = server.signup("Ana").await;
+    let ben = server.signup("Ben").await;
+    let cy = server.signup("Cy").await;
+    let wid = ana.create_workspace("Acme").await;
+    let body = ana
+        .ok(Method::POST, &format!("/api/v1/workspaces/{wid}/invites"), Some(json!({"max_uses": 1})))
+        .await;
+    let code = body["invite"]["code"].as_str().unwrap().to_string();
+    let preview = ben.ok(Method::GET, &format!("/api/v1/invites/{code}"), None).await["invite"].clone();
+    assert_eq!(preview["workspace_name"], "Acme");
+    assert_eq!(
+        (preview["role"].as_str(), preview["already_member"].as_bool()),
+        (Some("member"), Some(false))
+    );
+    let again = ben.ok(Method::GET, &format!("/api/v1/invites/{code}"), None).await;
+    assert_eq!(again["invite"]["code"], code.as_str(), "looking twice uses nothing");
+    ben.ok(Method::POST, &format!("/api/v1/invites/{code}/accept"), None).await;
+    let member = ben.ok(Method::GET, &format!("/api/v1/invites/{code}"), None).await;
+    assert_eq!(member["invite"]["already_member"], true, "used up, but Ben is in");
+    let (status, body) = cy.get(&format!("/api/v1/invites/{code}")).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "conflict");
+    let (status, body) = cy.get("/api/v1/invites/not-a-real-code").await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
+    let (status, _) = server.anonymous().get(&format!("/api/v1/invites/{code}")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+both!(an_invite_is_previewed_before_accepting);
