@@ -10,6 +10,7 @@ pub mod channels;
 pub mod events;
 pub mod invites;
 pub mod messages;
+pub mod reactions;
 pub mod sessions;
 pub mod users;
 pub mod workspaces;

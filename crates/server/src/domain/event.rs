@@ -23,6 +23,14 @@ pub enum Event {
     /// The channel as everyone sees it; the per-reader fields (`is_member`, counts) are zero.
     #[serde(rename = "channel.updated")]
     ChannelUpdated { channel: Channel },
+    #[serde(rename = "reaction.added")]
+    ReactionAdded { message_id: String, emoji: String, user_id: String },
+    #[serde(rename = "reaction.removed")]
+    ReactionRemoved { message_id: String, emoji: String, user_id: String },
+    #[serde(rename = "message.pinned")]
+    MessagePinned { message_id: String, user_id: String },
+    #[serde(rename = "message.unpinned")]
+    MessageUnpinned { message_id: String, user_id: String },
     /// A thread's root changed its reply count (a reply was posted).
     #[serde(rename = "thread.updated")]
     ThreadUpdated { root_id: String, reply_count: i64, last_reply_at: String },
@@ -39,6 +47,10 @@ impl Event {
             Event::MemberLeft { .. } => "channel.member_left",
             Event::ChannelUpdated { .. } => "channel.updated",
             Event::ThreadUpdated { .. } => "thread.updated",
+            Event::ReactionAdded { .. } => "reaction.added",
+            Event::ReactionRemoved { .. } => "reaction.removed",
+            Event::MessagePinned { .. } => "message.pinned",
+            Event::MessageUnpinned { .. } => "message.unpinned",
         }
     }
 

@@ -6,6 +6,7 @@ mod channels;
 pub mod extract;
 mod messages;
 mod ops;
+mod reactions;
 pub mod serve;
 mod users;
 pub mod web;
@@ -68,6 +69,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(workspaces::router())
         .merge(channels::router())
         .merge(messages::router())
+        .merge(reactions::router())
         .merge(ws::router())
         .routes(routes!(openapi_json));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(ops::router()).nest("/api/v1", v1).split_for_parts()

@@ -11,8 +11,8 @@ use crate::domain::models::{Message, MessageVersion};
 use crate::domain::{new_id, now_ms, rfc3339, validate};
 use crate::error::{ApiError, ApiResult};
 use crate::service::access::{self, ChannelAccess};
-use crate::service::log;
 use crate::service::send_queue::{Draft, SendError};
+use crate::service::{log, reactions};
 use crate::state::AppState;
 
 pub const DEFAULT_PAGE: i64 = 50;
@@ -76,7 +76,7 @@ async fn resolve_mentions(
     Ok((by_handle, mentioned))
 }
 
-fn reborrow<'a>(c: &'a mut Conn<'_>) -> Conn<'a> {
+pub(crate) fn reborrow<'a>(c: &'a mut Conn<'_>) -> Conn<'a> {
     match c {
         Conn::Sqlite(e) => Conn::Sqlite(e),
         Conn::Postgres(e) => Conn::Postgres(e),
@@ -154,29 +154,39 @@ async fn replay(c: &mut Conn<'_>, original: MessageRow, channel_id: &str) -> Api
     if original.channel_id != channel_id {
         return Err(ApiError::conflict("idempotency_key was already used in another channel"));
     }
-    let mentions = mentions_of(reborrow(c), &original).await?;
-    Ok((to_api(original, mentions), false))
+    Ok((one(reborrow(c), original).await?, false))
 }
 
-async fn mentions_of(c: Conn<'_>, row: &MessageRow) -> ApiResult<Vec<String>> {
-    let pairs = db::messages::mentions_in(c, &row.channel_id, row.seq, row.seq).await?;
-    Ok(pairs.into_iter().filter(|(m, _)| *m == row.id).map(|(_, u)| u).collect())
+/// One message as clients see it, with its mentions and reactions.
+pub(crate) async fn one(c: Conn<'_>, row: MessageRow) -> ApiResult<Message> {
+    let channel_id = row.channel_id.clone();
+    let mut messages = complete(c, &channel_id, vec![row]).await?;
+    messages.pop().ok_or(ApiError::NotFound("message"))
 }
 
-/// Attaches mentions to a batch of rows of one channel with one query.
-async fn with_mentions(c: Conn<'_>, channel_id: &str, rows: Vec<MessageRow>) -> ApiResult<Vec<Message>> {
+/// Messages of one channel as clients see them: mentions and reactions attached with one query
+/// each for the whole batch.
+pub(crate) async fn complete(
+    mut c: Conn<'_>,
+    channel_id: &str,
+    rows: Vec<MessageRow>,
+) -> ApiResult<Vec<Message>> {
     let (Some(lo), Some(hi)) = (rows.iter().map(|r| r.seq).min(), rows.iter().map(|r| r.seq).max()) else {
         return Ok(Vec::new());
     };
-    let mut by_message: HashMap<String, Vec<String>> = HashMap::new();
-    for (message_id, user_id) in db::messages::mentions_in(c, channel_id, lo, hi).await? {
-        by_message.entry(message_id).or_default().push(user_id);
+    let mut mentions: HashMap<String, Vec<String>> = HashMap::new();
+    for (message_id, user_id) in db::messages::mentions_in(reborrow(&mut c), channel_id, lo, hi).await? {
+        mentions.entry(message_id).or_default().push(user_id);
     }
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let mut reactions = reactions::group(db::reactions::of_messages(c, &ids).await?);
     Ok(rows
         .into_iter()
         .map(|r| {
-            let mentions = by_message.remove(&r.id).unwrap_or_default();
-            to_api(r, mentions)
+            let id = r.id.clone();
+            let mut message = to_api(r, mentions.remove(&id).unwrap_or_default());
+            message.reactions = reactions.remove(&message.id).unwrap_or_default();
+            message
         })
         .collect())
 }
@@ -215,11 +225,15 @@ pub async fn list(
     if newest_first {
         rows.reverse();
     }
-    Ok((with_mentions(rd.c(), channel_id, rows).await?, has_more))
+    Ok((complete(rd.c(), channel_id, rows).await?, has_more))
 }
 
 /// Loads a message and the caller's access to its channel; 404 when they may not read it.
-async fn load(c: &mut Conn<'_>, user_id: &str, message_id: &str) -> ApiResult<(MessageRow, ChannelAccess)> {
+pub(crate) async fn load(
+    c: &mut Conn<'_>,
+    user_id: &str,
+    message_id: &str,
+) -> ApiResult<(MessageRow, ChannelAccess)> {
     let row = db::messages::by_id(reborrow(c), message_id).await?.ok_or(ApiError::NotFound("message"))?;
     let access = access::readable_channel(reborrow(c), user_id, &row.channel_id)
         .await
@@ -230,8 +244,7 @@ async fn load(c: &mut Conn<'_>, user_id: &str, message_id: &str) -> ApiResult<(M
 pub async fn get(state: &AppState, user_id: &str, message_id: &str) -> ApiResult<Message> {
     let mut rd = state.db.read().await?;
     let (row, _) = load(&mut rd.c(), user_id, message_id).await?;
-    let mentions = mentions_of(rd.c(), &row).await?;
-    Ok(to_api(row, mentions))
+    one(rd.c(), row).await
 }
 
 /// Edits a message: its author, while still a member of an unarchived channel (the rule for
@@ -251,8 +264,7 @@ pub async fn edit(state: &AppState, user_id: &str, message_id: &str, content: St
     let (row, access) = load(&mut tx.c(), user_id, message_id).await?;
     check_editable(&row, &access, user_id)?;
     if row.content == content {
-        let mentions = mentions_of(tx.c(), &row).await?;
-        return Ok(to_api(row, mentions));
+        return one(tx.c(), row).await;
     }
     let now = now_ms();
     db::messages::push_version(tx.c(), &row.id, &row.content, row.edited_at.unwrap_or(row.created_at))
@@ -260,7 +272,7 @@ pub async fn edit(state: &AppState, user_id: &str, message_id: &str, content: St
     db::messages::set_content(tx.c(), &row.id, &content, &html, now).await?;
     let updated = MessageRow { content, html, edited_at: Some(now), ..row };
     db::messages::set_mentions(tx.c(), &updated, &mentions).await?;
-    let message = to_api(updated, mentions);
+    let message = one(tx.c(), updated).await?;
     let event = Event::MessageUpdated { message: message.clone() };
     log::record(&mut tx, &channel_id, &event, now).await?;
     state.commit(tx).await?;
@@ -285,7 +297,7 @@ fn check_editable(row: &MessageRow, access: &ChannelAccess, user_id: &str) -> Ap
 
 /// Locks the channel of a message for the rest of the transaction (every change to a channel's
 /// messages takes this lock first) and returns its id; 404 for an unknown message.
-async fn locked_channel_of(tx: &mut Tx, message_id: &str) -> ApiResult<String> {
+pub(crate) async fn locked_channel_of(tx: &mut Tx, message_id: &str) -> ApiResult<String> {
     let row = db::messages::by_id(tx.c(), message_id).await?.ok_or(ApiError::NotFound("message"))?;
     log::lock_channel(tx, &row.channel_id).await?;
     Ok(row.channel_id)
@@ -314,7 +326,7 @@ pub async fn replies(state: &AppState, user_id: &str, message_id: &str) -> ApiRe
     let mut rd = state.db.read().await?;
     let (root, _) = load(&mut rd.c(), user_id, message_id).await?;
     let rows = db::messages::replies(rd.c(), &root.id, MAX_REPLIES).await?;
-    with_mentions(rd.c(), &root.channel_id, rows).await
+    complete(rd.c(), &root.channel_id, rows).await
 }
 
 /// Every version of a message, oldest first, the current one last; for its author and admins.

@@ -7,6 +7,7 @@ pub mod blocking;
 pub mod channels;
 pub mod log;
 pub mod messages;
+pub mod reactions;
 pub mod send_queue;
 pub mod sockets;
 pub mod throttle;

@@ -18,6 +18,7 @@ mod messages;
 mod multinode;
 mod openapi;
 mod races;
+mod reactions;
 mod routes;
 mod schema;
 mod throttle;
