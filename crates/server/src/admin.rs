@@ -39,11 +39,15 @@ async fn create_user(db: &Db, email: &str, name: &str, admin: bool) -> anyhow::R
     let row = UserRow {
         id: new_id(),
         email,
+        mention_key: validate::mention_key(&name),
         name,
         password_hash,
         is_admin: admin,
         status_text: String::new(),
         created_at: now_ms(),
+        status_emoji: String::new(),
+        status_expires_at: None,
+        dnd_until: None,
     };
     let mut tx = db.begin().await?;
     let is_admin = match db::users::insert(tx.c(), &row, &validate::mention_key(&row.name), true).await {

@@ -22,6 +22,9 @@ pub struct ChannelRow {
     pub last_read_seq: i64,
     pub unread_count: i64,
     pub mention_count: i64,
+    /// The viewer's notification preferences ('all' and false when not a member).
+    pub notify_level: String,
+    pub muted: bool,
 }
 
 /// One query for channels with the viewer's ($1) read state and counts: no query per channel.
@@ -38,7 +41,9 @@ macro_rules! channel_select {
                 CASE WHEN cm.user_id IS NULL THEN 0 ELSE (
                     SELECT COUNT(*) FROM message_mentions mm
                     WHERE mm.user_id = $1 AND mm.channel_id = c.id AND mm.seq > cm.last_read_seq)
-                END AS mention_count
+                END AS mention_count,
+                COALESCE(cm.notify_level, 'all') AS notify_level,
+                COALESCE(cm.muted, FALSE) AS muted
          FROM channels c
          LEFT JOIN channel_members cm ON cm.channel_id = c.id AND cm.user_id = $1"
     };
@@ -236,7 +241,8 @@ pub async fn remove_member(c: Conn<'_>, channel_id: &str, user_id: &str) -> sqlx
 pub async fn members(c: Conn<'_>, channel_id: &str) -> sqlx::Result<Vec<UserRow>> {
     on!(c, |e| {
         sqlx::query_as(
-            "SELECT u.id, u.email, u.name, u.password_hash, u.is_admin, u.status_text, u.created_at
+            "SELECT u.id, u.email, u.name, u.password_hash, u.is_admin, u.status_text, u.created_at,
+                    u.mention_key, u.status_emoji, u.status_expires_at, u.dnd_until
              FROM channel_members cm JOIN users u ON u.id = cm.user_id
              WHERE cm.channel_id = $1 ORDER BY u.name, u.id",
         )
@@ -294,5 +300,27 @@ pub async fn mark_read(c: Conn<'_>, channel_id: &str, user_id: &str, seq: i64) -
             .bind(user_id)
             .fetch_optional(e)
             .await
+    })
+}
+
+/// Sets a member's notification preferences; false when they are not a member.
+pub async fn set_notifications(
+    c: Conn<'_>,
+    channel_id: &str,
+    user_id: &str,
+    level: &str,
+    muted: bool,
+) -> sqlx::Result<bool> {
+    on!(c, |e| {
+        sqlx::query(
+            "UPDATE channel_members SET notify_level = $3, muted = $4 WHERE channel_id = $1 AND user_id = $2",
+        )
+        .bind(channel_id)
+        .bind(user_id)
+        .bind(level)
+        .bind(muted)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected() == 1)
     })
 }

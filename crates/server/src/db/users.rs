@@ -14,18 +14,30 @@ pub struct UserRow {
     pub is_admin: bool,
     pub status_text: String,
     pub created_at: i64,
+    /// The key `@mentions` find the user by: the name lower-cased, without spaces.
+    pub mention_key: String,
+    pub status_emoji: String,
+    pub status_expires_at: Option<i64>,
+    pub dnd_until: Option<i64>,
 }
 
 impl UserRow {
     /// The user as `viewer_id` sees them: the email and admin flag only for themselves.
+    /// An expired status reads as none; a past do-not-disturb as off.
     pub fn to_api(&self, viewer_id: &str) -> User {
         let is_self = self.id == viewer_id;
+        let now = crate::domain::now_ms();
+        let status_live = self.status_expires_at.is_none_or(|at| at > now);
         User {
             id: self.id.clone(),
             email: is_self.then(|| self.email.clone()),
             name: self.name.clone(),
+            handle: self.mention_key.clone(),
             avatar_url: None,
-            status_text: self.status_text.clone(),
+            status_text: if status_live { self.status_text.clone() } else { String::new() },
+            status_emoji: if status_live { self.status_emoji.clone() } else { String::new() },
+            status_expires_at: self.status_expires_at.filter(|_| status_live).map(rfc3339),
+            dnd_until: self.dnd_until.filter(|at| *at > now).map(rfc3339),
             is_admin: is_self.then_some(self.is_admin),
             created_at: rfc3339(self.created_at),
         }
@@ -34,7 +46,7 @@ impl UserRow {
 
 macro_rules! user_columns {
     () => {
-        "id, email, name, password_hash, is_admin, status_text, created_at"
+        "id, email, name, password_hash, is_admin, status_text, created_at, mention_key, status_emoji, status_expires_at, dnd_until"
     };
 }
 
@@ -88,22 +100,23 @@ pub async fn any_exists(c: Conn<'_>) -> sqlx::Result<bool> {
     on!(c, |e| { sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users)").fetch_one(e).await })
 }
 
-pub async fn update_profile(
-    c: Conn<'_>,
-    id: &str,
-    name: &str,
-    mention_key: &str,
-    status_text: &str,
-) -> sqlx::Result<()> {
+/// Writes the profile fields of `user` (name, mention key, status, do-not-disturb).
+pub async fn update_profile(c: Conn<'_>, user: &UserRow) -> sqlx::Result<()> {
     on!(c, |e| {
-        sqlx::query("UPDATE users SET name = $2, mention_key = $3, status_text = $4 WHERE id = $1")
-            .bind(id)
-            .bind(name)
-            .bind(mention_key)
-            .bind(status_text)
-            .execute(e)
-            .await
-            .map(drop)
+        sqlx::query(
+            "UPDATE users SET name = $2, mention_key = $3, status_text = $4, status_emoji = $5,
+                              status_expires_at = $6, dnd_until = $7 WHERE id = $1",
+        )
+        .bind(&user.id)
+        .bind(&user.name)
+        .bind(&user.mention_key)
+        .bind(&user.status_text)
+        .bind(&user.status_emoji)
+        .bind(user.status_expires_at)
+        .bind(user.dnd_until)
+        .execute(e)
+        .await
+        .map(drop)
     })
 }
 

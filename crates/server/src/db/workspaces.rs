@@ -101,7 +101,8 @@ pub async fn role_of(c: Conn<'_>, workspace_id: &str, user_id: &str) -> sqlx::Re
 pub async fn members(c: Conn<'_>, workspace_id: &str) -> sqlx::Result<Vec<MemberRow>> {
     on!(c, |e| {
         sqlx::query_as(
-            "SELECT u.id, u.email, u.name, u.password_hash, u.is_admin, u.status_text, u.created_at, wm.role
+            "SELECT u.id, u.email, u.name, u.password_hash, u.is_admin, u.status_text, u.created_at,
+                    u.mention_key, u.status_emoji, u.status_expires_at, u.dnd_until, wm.role
              FROM workspace_members wm JOIN users u ON u.id = wm.user_id
              WHERE wm.workspace_id = $1 ORDER BY u.name, u.id",
         )

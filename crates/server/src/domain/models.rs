@@ -12,8 +12,16 @@ pub struct User {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     pub name: String,
+    /// What `@handle` finds the user by: the name lower-cased, without spaces.
+    pub handle: String,
     pub avatar_url: Option<String>,
     pub status_text: String,
+    /// An emoji beside the status text (empty for none).
+    pub status_emoji: String,
+    /// When the status clears itself, if it does.
+    pub status_expires_at: Option<String>,
+    /// Do-not-disturb until then (null: off); notifications stay quiet meanwhile.
+    pub dnd_until: Option<String>,
     /// True for the server's administrator; present only when the user is the caller.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_admin: Option<bool>,
@@ -43,6 +51,12 @@ pub struct Invite {
     pub expires_at: String,
     pub max_uses: Option<i64>,
     pub uses: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Notifications {
+    pub level: String,
+    pub muted: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -93,6 +107,9 @@ pub struct Channel {
     pub unread_count: i64,
     /// Unread messages that mention the caller.
     pub mention_count: i64,
+    /// The caller's notification preferences for the channel: `all`, `mentions` or `nothing`,
+    /// and whether it is muted (neither bold nor counted).
+    pub notifications: Notifications,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

@@ -66,6 +66,7 @@ fn channel(id: &str, last_seq: i64) -> Channel {
         last_read_seq: 0,
         unread_count: 0,
         mention_count: 0,
+        notifications: crate::domain::models::Notifications { level: "all".into(), muted: false },
     }
 }
 

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{AuthUser, Json, Path, Query};
-use crate::domain::models::{Channel, ChannelEvent, User};
+use crate::domain::models::{Channel, ChannelEvent, Notifications, User};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::service::channels::{self, ChannelPatch, DEFAULT_EVENTS_PAGE, MAX_EVENTS_PAGE};
 use crate::state::AppState;
@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(leave))
         .routes(routes!(list_members, add_member))
         .routes(routes!(remove_member))
+        .routes(routes!(get_notifications, set_notifications))
         .routes(routes!(mark_read))
         .routes(routes!(events))
 }
@@ -250,4 +251,44 @@ async fn remove_member(
 ) -> ApiResult<StatusCode> {
     channels::remove_member(&state, &user.user_id, &cid, &uid).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NotificationsBody {
+    /// `all`, `mentions` or `nothing`.
+    level: String,
+    muted: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NotificationsAnswer {
+    notifications: Notifications,
+}
+
+/// The caller's notification preferences for the channel (members only).
+#[utoipa::path(get, path = "/channels/{cid}/notifications", tag = "channels", params(("cid" = String, Path)),
+    responses((status = 200, body = NotificationsAnswer), (status = "4XX", body = ErrorBody)))]
+async fn get_notifications(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(cid): Path<String>,
+) -> ApiResult<axum::Json<NotificationsAnswer>> {
+    Ok(axum::Json(NotificationsAnswer {
+        notifications: channels::notifications(&state, &user.user_id, &cid).await?,
+    }))
+}
+
+/// Sets the caller's notification preferences for the channel.
+#[utoipa::path(put, path = "/channels/{cid}/notifications", tag = "channels", params(("cid" = String, Path)),
+    request_body = NotificationsBody,
+    responses((status = 200, body = NotificationsAnswer), (status = "4XX", body = ErrorBody)))]
+async fn set_notifications(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(cid): Path<String>,
+    Json(body): Json<NotificationsBody>,
+) -> ApiResult<axum::Json<NotificationsAnswer>> {
+    let notifications =
+        channels::set_notifications(&state, &user.user_id, &cid, &body.level, body.muted).await?;
+    Ok(axum::Json(NotificationsAnswer { notifications }))
 }

@@ -20,10 +20,26 @@ pub struct UserAnswer {
     user: User,
 }
 
+/// Absent fields stay as they are; `null` clears the nullable ones.
 #[derive(Deserialize, ToSchema)]
 pub struct MePatch {
     name: Option<String>,
     status_text: Option<String>,
+    /// An emoji (or `:shortcode:`), or "" for none.
+    status_emoji: Option<String>,
+    /// RFC 3339; null: the status does not expire.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    status_expires_at: Option<Option<String>>,
+    /// RFC 3339; null: do-not-disturb off.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    dnd_until: Option<Option<String>>,
+}
+
+/// A field that is present (`Some`, holding `None` for null), as opposed to absent (`None`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 /// The caller's own profile, email included.
@@ -40,8 +56,14 @@ async fn patch_me(
     user: AuthUser,
     Json(body): Json<MePatch>,
 ) -> ApiResult<axum::Json<UserAnswer>> {
-    let updated =
-        users::update_me(&state, &user.user_id, body.name.as_deref(), body.status_text.as_deref()).await?;
+    let patch = users::ProfilePatch {
+        name: body.name,
+        status_text: body.status_text,
+        status_emoji: body.status_emoji,
+        status_expires_at: body.status_expires_at,
+        dnd_until: body.dnd_until,
+    };
+    let updated = users::update_me(&state, &user.user_id, patch).await?;
     Ok(axum::Json(UserAnswer { user: updated }))
 }
 

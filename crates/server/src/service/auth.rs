@@ -129,11 +129,15 @@ pub async fn sign_up(state: &AppState, input: SignUp, ip: IpAddr) -> ApiResult<L
     let mut row = UserRow {
         id: new_id(),
         email,
+        mention_key: validate::mention_key(&name),
         name,
         password_hash,
         is_admin: false,
         status_text: String::new(),
         created_at: now,
+        status_emoji: String::new(),
+        status_expires_at: None,
+        dnd_until: None,
     };
     let (token, hash) = new_token();
     let mut tx = state.db.begin().await?;

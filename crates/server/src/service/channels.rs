@@ -6,7 +6,7 @@ use crate::db::{
     channels::{ChannelRow, NewChannel},
 };
 use crate::domain::event::{Envelope, Event};
-use crate::domain::models::{Channel, ChannelEvent, ChannelKind, User};
+use crate::domain::models::{Channel, ChannelEvent, ChannelKind, Notifications, User};
 use crate::domain::{new_id, now_ms, rfc3339, validate};
 use crate::error::{ApiError, ApiResult};
 use crate::service::access::{self, corrupt};
@@ -38,6 +38,7 @@ pub fn to_api(row: ChannelRow) -> ApiResult<Channel> {
         last_read_seq: row.last_read_seq,
         unread_count: row.unread_count,
         mention_count: row.mention_count,
+        notifications: Notifications { level: row.notify_level, muted: row.muted },
     })
 }
 
@@ -371,6 +372,39 @@ pub async fn mark_read(state: &AppState, user_id: &str, channel_id: &str, seq: i
     });
     state.commit(tx).await?;
     Ok(marker)
+}
+
+/// The caller's notification preferences for a channel (members only).
+pub async fn notifications(state: &AppState, user_id: &str, channel_id: &str) -> ApiResult<Notifications> {
+    let channel = get(state, user_id, channel_id).await?;
+    if channel.is_member {
+        Ok(channel.notifications)
+    } else {
+        Err(ApiError::forbidden("join the channel first"))
+    }
+}
+
+/// Sets the caller's notification preferences for a channel: `level` is all, mentions or
+/// nothing. Private to the caller: no event.
+pub async fn set_notifications(
+    state: &AppState,
+    user_id: &str,
+    channel_id: &str,
+    level: &str,
+    muted: bool,
+) -> ApiResult<Notifications> {
+    if !matches!(level, "all" | "mentions" | "nothing") {
+        return Err(ApiError::invalid("level", "must be all, mentions or nothing"));
+    }
+    let mut tx = state.db.begin().await?;
+    let access = access::readable_channel(tx.c(), user_id, channel_id).await?;
+    if !access.is_member
+        || !db::channels::set_notifications(tx.c(), channel_id, user_id, level, muted).await?
+    {
+        return Err(ApiError::forbidden("join the channel first"));
+    }
+    state.commit(tx).await?;
+    Ok(Notifications { level: level.to_string(), muted })
 }
 
 /// A page of the channel's event log after `after`, and the channel's latest seq.

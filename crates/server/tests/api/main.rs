@@ -21,6 +21,7 @@ mod races;
 mod reactions;
 mod routes;
 mod schema;
+mod status;
 mod throttle;
 mod web;
 mod workspaces;

@@ -132,6 +132,18 @@ pub const ROUTES: &[Route] = &[
         [401, 404, 404, 403, 204],
     ),
     r(
+        "GET /api/v1/channels/{cid}/notifications",
+        "/api/v1/channels/{cid}/notifications",
+        None,
+        [401, 404, 404, 200, 200],
+    ),
+    r(
+        "PUT /api/v1/channels/{cid}/notifications",
+        "/api/v1/channels/{cid}/notifications",
+        Some(r#"{"level": "mentions", "muted": true}"#),
+        [401, 404, 404, 200, 200],
+    ),
+    r(
         "POST /api/v1/channels/{cid}/read",
         "/api/v1/channels/{cid}/read",
         Some(r#"{"seq": 1}"#),
