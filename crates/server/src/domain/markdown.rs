@@ -10,6 +10,10 @@ use std::collections::HashMap;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, TextMergeStream};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
+/// What a handle maps to for `@channel` / `@here`: rendered as a broadcast pill.
+pub const BROADCAST: &str = "!broadcast";
+/// The prefix of a group's id where a handle maps to a group.
+pub const GROUP: &str = "!group:";
 /// At most this many distinct `@handles` are looked up per message.
 pub const MAX_MENTION_HANDLES: usize = 20;
 /// Block quotes and lists nest at most this deep; deeper ones render as their contents. Deep
@@ -39,8 +43,8 @@ impl Markdown {
             .rm_tags(["img"])
             .add_tags(["input", "span"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
-            .add_tag_attributes("span", ["data-user-id"])
-            .add_allowed_classes("span", ["mention"])
+            .add_tag_attributes("span", ["data-user-id", "data-group-id"])
+            .add_allowed_classes("span", ["mention", "mention--group", "mention--broadcast"])
             .add_tag_attributes("code", ["class"])
             .link_rel(Some("noopener noreferrer nofollow"))
             .attribute_filter(|element, attribute, value| match (element, attribute) {
@@ -51,7 +55,8 @@ impl Markdown {
         Self { sanitizer }
     }
 
-    /// Renders `content`; `mentions` maps a handle (see [`mention_handles`]) to a user id. Bounded
+    /// Renders `content`; `mentions` maps a handle (see [`mention_handles`]) to a user id, to
+    /// [`BROADCAST`] (`@channel`, `@here`) or to [`GROUP`] and a group's id. Bounded
     /// in time and output for any input: nesting is capped at [`MAX_NESTING`] and the HTML at
     /// [`MAX_HTML_BYTES`].
     pub fn render(&self, content: &str, mentions: &HashMap<String, String>) -> String {
@@ -173,9 +178,19 @@ fn decorate<'a>(text: &CowStr<'a>, mentions: &HashMap<String, String>, out: &mut
                 out.push(Event::InlineHtml(CowStr::from(html)));
             }
             Piece::Mention(handle) => match mentions.get(&handle.to_lowercase()) {
-                Some(user_id) => {
-                    let mut html = String::from("<span class=\"mention\" data-user-id=\"");
-                    let _ = escape_html(&mut html, user_id);
+                Some(target) => {
+                    let mut html = if target == BROADCAST {
+                        String::from("<span class=\"mention mention--broadcast")
+                    } else if let Some(group_id) = target.strip_prefix(GROUP) {
+                        let mut html =
+                            String::from("<span class=\"mention mention--group\" data-group-id=\"");
+                        let _ = escape_html(&mut html, group_id);
+                        html
+                    } else {
+                        let mut html = String::from("<span class=\"mention\" data-user-id=\"");
+                        let _ = escape_html(&mut html, target);
+                        html
+                    };
                     html.push_str("\">@");
                     let _ = escape_html(&mut html, handle);
                     html.push_str("</span>");

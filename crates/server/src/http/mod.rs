@@ -4,6 +4,7 @@
 mod auth;
 mod channels;
 pub mod extract;
+mod groups;
 mod messages;
 mod ops;
 mod reactions;
@@ -68,6 +69,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(users::router())
         .merge(workspaces::router())
         .merge(channels::router())
+        .merge(groups::router())
         .merge(messages::router())
         .merge(reactions::router())
         .merge(ws::router())

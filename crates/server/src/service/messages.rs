@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use crate::db::{self, Conn, Tx, messages::MessageRow};
 use crate::domain::event::Event;
-use crate::domain::markdown::mention_handles;
+use crate::domain::event::Status;
+use crate::domain::markdown::{BROADCAST, GROUP, mention_handles};
 use crate::domain::models::{Message, MessageVersion};
 use crate::domain::{new_id, now_ms, rfc3339, validate};
 use crate::error::{ApiError, ApiResult};
@@ -53,25 +54,69 @@ fn check_content(content: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Resolves the `@mentions` of `content` among the workspace's members: (handle → first user
-/// id, for rendering; every mentioned user id).
+/// Resolves the `@mentions` of `content`: (handle → what it renders as, see
+/// [`crate::domain::markdown::Markdown::render`]; every mentioned user id). A handle is a person
+/// of the workspace, else a group (its members in the channel); `@channel` (or `@everyone`) is
+/// every member of the channel, `@here` those online now. The author is never mentioned by a
+/// broadcast or group.
 async fn resolve_mentions(
+    state: &AppState,
     c: &mut Conn<'_>,
-    workspace_id: &str,
+    where_: (&str, &str),
+    author_id: &str,
     content: &str,
 ) -> ApiResult<(HashMap<String, String>, Vec<String>)> {
+    let (workspace_id, channel_id) = where_;
     let mut by_handle = HashMap::new();
-    let mut mentioned = Vec::new();
-    for handle in mention_handles(content) {
-        let ids = db::users::ids_by_mention_key(reborrow(c), workspace_id, &handle).await?;
-        if let Some(first) = ids.first() {
-            by_handle.insert(handle, first.clone());
-        }
+    let mut mentioned: Vec<String> = Vec::new();
+    let add = |ids: Vec<String>, mentioned: &mut Vec<String>| {
         for id in ids {
             if !mentioned.contains(&id) {
                 mentioned.push(id);
             }
         }
+    };
+    for handle in mention_handles(content) {
+        let ids = match handle.as_str() {
+            "channel" | "everyone" | "here" => {
+                let mut ids: Vec<String> = db::channels::members(reborrow(c), channel_id)
+                    .await?
+                    .into_iter()
+                    .map(|u| u.id)
+                    .filter(|id| id != author_id)
+                    .collect();
+                if handle == "here" {
+                    let statuses = state.presence.status_of(&ids).await;
+                    ids = ids
+                        .into_iter()
+                        .zip(statuses)
+                        .filter(|(_, s)| *s == Status::Online)
+                        .map(|(id, _)| id)
+                        .collect();
+                }
+                by_handle.insert(handle.clone(), BROADCAST.to_string());
+                ids
+            }
+            _ => {
+                let people = db::users::ids_by_mention_key(reborrow(c), workspace_id, &handle).await?;
+                if let Some(first) = people.first() {
+                    by_handle.insert(handle.clone(), first.clone());
+                    people
+                } else if let Some(group_id) =
+                    db::groups::by_handle(reborrow(c), workspace_id, &handle).await?
+                {
+                    by_handle.insert(handle.clone(), format!("{GROUP}{group_id}"));
+                    db::groups::members_in_channel(reborrow(c), &group_id, channel_id)
+                        .await?
+                        .into_iter()
+                        .filter(|id| id != author_id)
+                        .collect()
+                } else {
+                    Vec::new()
+                }
+            }
+        };
+        add(ids, &mut mentioned);
     }
     Ok((by_handle, mentioned))
 }
@@ -110,7 +155,8 @@ pub async fn send(
         {
             return replay(&mut rd.c(), original, channel_id).await;
         }
-        resolve_mentions(&mut rd.c(), &access.workspace_id, &input.content).await?
+        resolve_mentions(state, &mut rd.c(), (&access.workspace_id, channel_id), user_id, &input.content)
+            .await?
     };
     // Rendered off the async threads, holding no connection.
     let (by_handle, mentions) = mentions;
@@ -256,7 +302,8 @@ pub async fn edit(state: &AppState, user_id: &str, message_id: &str, content: St
         let mut rd = state.db.read().await?;
         let (row, access) = load(&mut rd.c(), user_id, message_id).await?;
         check_editable(&row, &access, user_id)?;
-        resolve_mentions(&mut rd.c(), &access.workspace_id, &content).await?
+        let channel_id = row.channel_id.clone();
+        resolve_mentions(state, &mut rd.c(), (&access.workspace_id, &channel_id), user_id, &content).await?
     };
     let html = state.render_markdown(content.clone(), by_handle).await?;
     let mut tx = state.db.begin().await?;

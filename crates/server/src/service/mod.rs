@@ -5,6 +5,7 @@ pub mod access;
 pub mod auth;
 pub mod blocking;
 pub mod channels;
+pub mod groups;
 pub mod log;
 pub mod messages;
 pub mod reactions;

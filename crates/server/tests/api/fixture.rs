@@ -98,6 +98,17 @@ impl Fixture {
                 .await;
             out = out.replace("{fresh_member}", &user.user_id);
         }
+        if out.contains("{fresh_group}") {
+            let body = self
+                .owner
+                .ok(
+                    Method::POST,
+                    &format!("/api/v1/workspaces/{}/groups", self.wid),
+                    Some(json!({"handle": format!("group-{}", self.next()), "name": "A group", "user_ids": []})),
+                )
+                .await;
+            out = out.replace("{fresh_group}", body["group"]["id"].as_str().unwrap());
+        }
         if out.contains("{fresh_mid}") {
             let message = self.owner.send(&self.cid, "the owner's message").await;
             out = out.replace("{fresh_mid}", message["id"].as_str().unwrap());

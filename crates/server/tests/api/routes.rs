@@ -82,6 +82,25 @@ pub const ROUTES: &[Route] = &[
         [401, 404, 201, 201, 201],
     ),
     r(
+        "GET /api/v1/workspaces/{wid}/groups",
+        "/api/v1/workspaces/{wid}/groups",
+        None,
+        [401, 404, 200, 200, 200],
+    ),
+    r(
+        "POST /api/v1/workspaces/{wid}/groups",
+        "/api/v1/workspaces/{wid}/groups",
+        Some(r#"{"handle": "{fresh_name}", "name": "Team", "user_ids": ["{owner}"]}"#),
+        [401, 404, 403, 403, 201],
+    ),
+    r(
+        "PATCH /api/v1/groups/{gid}",
+        "/api/v1/groups/{fresh_group}",
+        Some(r#"{"name": "Renamed"}"#),
+        [401, 404, 403, 403, 200],
+    ),
+    r("DELETE /api/v1/groups/{gid}", "/api/v1/groups/{fresh_group}", None, [401, 404, 403, 403, 204]),
+    r(
         "GET /api/v1/workspaces/{wid}/channels",
         "/api/v1/workspaces/{wid}/channels",
         None,

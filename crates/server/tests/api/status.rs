@@ -72,3 +72,62 @@ async fn notification_preferences_per_channel(backend: Backend) {
     assert_eq!(body["error"]["field"], "level");
 }
 both!(notification_preferences_per_channel);
+
+/// `@group` mentions the group's members who are in the channel; `@channel` every other member;
+/// `@here` the ones online now. Each counts in their `mention_count` and renders as a pill.
+async fn group_and_broadcast_mentions(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (ana, ben, wid) = server.pair("Ben").await;
+    let cy = server.signup("Cy").await;
+    let dee = server.signup("Dee").await;
+    ana.invite(&wid, &cy).await;
+    ana.invite(&wid, &dee).await;
+    let cid = ana.create_channel(&wid, "ops", "public").await;
+    for who in [&ben, &cy] {
+        who.ok(Method::POST, &format!("/api/v1/channels/{cid}/join"), None).await;
+    }
+    // Dee is in the group but not in #ops: not mentioned there.
+    let group = ana
+        .ok(
+            Method::POST,
+            &format!("/api/v1/workspaces/{wid}/groups"),
+            Some(json!({"handle": "oncall", "name": "On call", "user_ids": [ben.user_id, dee.user_id]})),
+        )
+        .await;
+    assert_eq!(group["group"]["handle"], "oncall");
+    let (status, body) = ben
+        .post(
+            &format!("/api/v1/workspaces/{wid}/groups"),
+            json!({"handle": "x", "name": "X", "user_ids": []}),
+        )
+        .await;
+    assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
+    let (status, _) = ana
+        .post(
+            &format!("/api/v1/workspaces/{wid}/groups"),
+            json!({"handle": "ben", "name": "B", "user_ids": []}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "a person's handle is taken");
+    let listed = cy.ok(Method::GET, &format!("/api/v1/workspaces/{wid}/groups"), None).await;
+    assert_eq!(listed["groups"][0]["user_ids"].as_array().unwrap().len(), 2);
+
+    let message = ana.send(&cid, "@oncall the disk is full").await;
+    assert_eq!(message["mentions"], json!([ben.user_id]), "only the group's members in the channel");
+    assert!(message["html"].as_str().unwrap().contains("mention--group"), "{}", message["html"]);
+    let message = ana.send(&cid, "@channel standup in 5").await;
+    let mut mentioned: Vec<&str> =
+        message["mentions"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    mentioned.sort();
+    let mut expected = vec![ben.user_id.as_str(), cy.user_id.as_str()];
+    expected.sort();
+    assert_eq!(mentioned, expected, "everyone in the channel but the author");
+    assert!(message["html"].as_str().unwrap().contains("mention--broadcast"));
+    // Only Cy has a socket open: @here is Cy.
+    let _cy_ws = cy.ws().await;
+    let message = ana.send(&cid, "@here anyone?").await;
+    assert_eq!(message["mentions"], json!([cy.user_id]));
+    let bens = ben.channel_named(&wid, "ops").await;
+    assert_eq!(bens["mention_count"], 2, "the group and @channel");
+}
+both!(group_and_broadcast_mentions);
