@@ -1,22 +1,31 @@
 // @ts-check
 /** The OComms web client: routes, the socket and its one event dispatch, and the shell. */
 import { h, fill } from './ui/dom.js';
-import { get, post, patch, ApiError } from './api/http.js';
+import { html, render } from './vendor/lit-html/lit-html.js';
+import { get, post, ApiError } from './api/http.js';
 import { Socket } from './api/socket.js';
 import * as chat from './api/chat.js';
-import { store, changed, subscribe, putChannel, markRead, someoneTyped } from './state/store.js';
+import { store, changed, subscribe, putChannel, markRead, someoneTyped, setRole, putUser } from './state/store.js';
 import { totalUnread, title } from './state/unread.js';
-import { showAuth } from './ui/auth.js';
+import { showAuth, loggedOut, setLoggedOut } from './ui/auth.js';
 import { landOnInvite } from './ui/invite.js';
-import { mountSidebar } from './ui/sidebar.js';
+import { mountSidebar, sidebarSkeleton } from './ui/sidebar.js';
+import { mountHeader } from './ui/header.js';
+import { mountMembersPanel } from './ui/panels.js';
+import { quickSwitcher, browseChannels, newDm as pickDm } from './ui/switcher.js';
 import { mountChannel } from './ui/channel.js';
-import { ask, field, choice, checks, show } from './ui/dialogs.js';
-import { toggleTheme } from './ui/theme.js';
+import { workspaceActions, channelActions } from './ui/actions.js';
+import { setTheme } from './ui/theme.js';
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+/** Phones show one column: the channel list, or a conversation slid in over it. */
+const phone = matchMedia('(max-width: 768px)');
 /** @type {Socket | null} */ let socket = null;
 /** @type {() => void} */ let unmountChannel = () => {};
 /** @type {() => void} */ let unmountSidebar = () => {};
+/** @type {() => void} */ let unmountHeader = () => {};
+/** @type {(() => void) | null} */ let unmountPanel = null;
+/** @type {{header: HTMLElement, channel: HTMLElement, panel: HTMLElement} | null} */ let pane = null;
 
 /** One dispatch for every frame; an unknown type is logged loudly. @param {any} frame */
 function onFrame(frame) {
@@ -24,24 +33,15 @@ function onFrame(frame) {
     case 'hello': case 'pong': break;
     case 'channel.member_joined':
       learnUser(frame.user_id);
+      if (!store.roles.has(frame.user_id) && store.channels.get(frame.channel_id)?.is_default) loadRoles();
       chat.onPersistent(frame);
       break;
     case 'message.created': case 'message.updated': case 'message.deleted':
     case 'channel.member_left': case 'channel.updated': case 'thread.updated':
       chat.onPersistent(frame);
       break;
-    case 'member.updated': {
-      const ws = store.workspaces.find((w) => w.id === frame.workspace_id);
-      if (ws && frame.user_id === store.me?.id) { ws.role = frame.role; changed('all'); }
-      break;
-    }
-    case 'user.updated': {
-      const known = store.users.get(frame.user.id);
-      store.users.set(frame.user.id, { ...known, ...frame.user });
-      if (frame.user.id === store.me?.id && store.me) store.me = { ...store.me, ...frame.user };
-      changed('all');
-      break;
-    }
+    case 'member.updated': setRole(frame.workspace_id, frame.user_id, frame.role); break;
+    case 'user.updated': putUser(frame.user); break;
     case 'typing': someoneTyped(frame.channel_id, frame.user_id); break;
     case 'presence': learnUser(frame.user_id); store.presence.set(frame.user_id, frame.status); changed('presence'); break;
     case 'channel.read': markRead(frame.channel_id, frame.seq); break;
@@ -50,7 +50,11 @@ function onFrame(frame) {
       break;
     case 'channel.removed': {
       const known = store.channels.get(frame.channel.id);
-      if (known) { store.channels.set(known.id, { ...known, is_member: false }); changed('channels'); }
+      if (!known) break;
+      if (known.kind === 'public') store.channels.set(known.id, { ...known, is_member: false });
+      else store.channels.delete(known.id);
+      changed('channels');
+      if (store.channelId === known.id && known.kind !== 'public') openChannel(defaultChannel() ?? '');
       break;
     }
     case 'resync': chat.catchUpAll(); break;
@@ -68,6 +72,16 @@ subscribe((what) => {
   if (what === 'channels' || what === 'all') document.title = title('OComms', totalUnread(store.channels.values()));
 });
 
+/** The open workspace's members and their roles (someone new joined `general`: the workspace). */
+async function loadRoles() {
+  const wid = store.workspaceId;
+  const { members } = await get(`/workspaces/${wid}/members`);
+  if (wid !== store.workspaceId) return;
+  for (const m of members) if (!store.users.has(m.user.id)) store.users.set(m.user.id, m.user);
+  store.roles = new Map(members.map((/** @type {any} */ m) => [m.user.id, m.role]));
+  changed('members');
+}
+
 /** Fetches the profile of someone the client has not met yet (a new member). @param {string} id */
 function learnUser(id) {
   if (store.users.has(id)) return;
@@ -77,10 +91,13 @@ function learnUser(id) {
 async function boot() {
   const path = location.pathname;
   const invite = path.match(/^\/invite\/([^/]+)/)?.[1];
+  const toAuth = () => showAuth(root, { invite, onDone: (next) => { history.replaceState(null, '', next); boot(); } });
+  // After logging out here, asking /me would only log a 401.
+  if (loggedOut()) return toAuth();
   try {
     await chat.loadMe();
   } catch (e) {
-    if (e instanceof ApiError && e.status === 401) return showAuth(root, { invite, onDone: (next) => { history.replaceState(null, '', next); boot(); } });
+    if (e instanceof ApiError && e.status === 401) return toAuth();
     fill(root, h('p', { class: 'fatal' }, 'The server cannot be reached. Retrying…'));
     setTimeout(boot, 3000);
     return;
@@ -100,117 +117,166 @@ async function boot() {
 
 /** A new account with no workspace: make one. */
 function firstRun() {
+  const error = h('p', { class: 'auth__error', role: 'alert' });
   const form = h('form', { class: 'auth__form', onsubmit: async (/** @type {Event} */ e) => {
     e.preventDefault();
     const name = String(new FormData(/** @type {HTMLFormElement} */ (e.target)).get('name'));
-    const { workspace } = await post('/workspaces', { name });
-    store.workspaces = [workspace];
-    await openWorkspace(workspace.id);
+    try {
+      const { workspace } = await post('/workspaces', { name });
+      store.workspaces = [workspace];
+      await openWorkspace(workspace.id);
+    } catch (err) { error.textContent = err instanceof ApiError ? err.message : 'Something went wrong'; }
   } },
   h('h1', { class: 'auth__title' }, 'Create a workspace'),
   h('p', { class: 'auth__note' }, 'A workspace is your team’s home. You can invite people next.'),
   h('label', null, 'Workspace name', h('input', { name: 'name', required: true, maxlength: 80 })),
+  error,
   h('button', { class: 'button button--primary', type: 'submit' }, 'Create workspace'));
   fill(root, h('main', { class: 'auth' }, form));
 }
 
 /** @param {string} wid @param {string} [cid] */
 async function openWorkspace(wid, cid) {
-  await chat.loadWorkspace(wid);
-  const sidebar = h('aside', { class: 'sidebar', id: 'sidebar' });
-  const main = h('main', { class: 'channel' });
-  const menu = h('button', { class: 'button menu', 'aria-label': 'Open the channel list', 'aria-controls': 'sidebar',
-    onclick: () => document.body.classList.toggle('drawer-open') }, '☰');
-  fill(root, h('div', { class: 'shell' }, menu, sidebar, main));
+  const sidebar = h('aside', { class: 'sidebar', id: 'sidebar', 'aria-label': 'Sidebar' });
+  const header = h('header', { class: 'pane-header' });
+  const channel = h('div', { class: 'channel' });
+  const panel = h('div', { class: 'panel-host' });
+  const conversation = h('div', { class: 'pane' }, header, channel);
+  const main = h('main', { class: 'main' }, conversation, panel);
+  pane = { header, channel, panel };
   unmountSidebar();
+  render(sidebarSkeleton(), sidebar);
+  // Until the channel mounts, the pane shows its shape too (mountChannel replaces it).
+  render(html`<span class="pane-header__skeleton"></span>`, header);
+  fill(channel, h('div', { class: 'boot__pane', 'aria-busy': 'true', 'aria-label': 'Loading' }, h('span'), h('span'), h('span'), h('span')));
+  fill(root, h('div', { class: 'shell' }, sidebar, main));
+  swipeBack(main);
+  await chat.loadWorkspace(wid);
+  await loadRoles();
+  render(html``, sidebar);
   unmountSidebar = mountSidebar(sidebar, {
-    open: (id) => openChannel(main, id), newChannel, browse, newDm, invite, profile, theme: toggleTheme,
-    switchWorkspace: (id) => switchTo(id),
-    newWorkspace: async () => {
-      const values = await ask('New workspace', [field('Name', 'name', { required: true, maxlength: 80 })], 'Create');
-      if (!values) return;
-      const { workspace } = await post('/workspaces', { name: values.get('name') });
-      store.workspaces = [...store.workspaces, workspace];
-      switchTo(workspace.id);
-    },
-    logout: async () => { socket?.stop(); await post('/auth/logout').catch(() => {}); location.href = '/'; },
+    ...workspaceActions(wid, navigation), open: (id) => openChannel(id), theme: setTheme, switchWorkspace: (id) => switchTo(id),
+    browse: () => browseChannels({ join: (id) => chat.join(id), openChannel }), newDm: () => pickDm({ openDm }),
+    logout: async () => { socket?.stop(); await post('/auth/logout').catch(() => {}); setLoggedOut(true); location.href = '/'; },
   });
-  const general = [...store.channels.values()].find((c) => c.is_default);
-  const first = cid && store.channels.has(cid) ? cid : general?.id ?? [...store.channels.keys()][0];
-  if (first) openChannel(main, first);
+  const first = cid && store.channels.has(cid) ? cid : defaultChannel();
+  // On a phone the channel list is home; a channel opens when asked for (or linked to).
+  if (first && (!phone.matches || cid)) openChannel(first);
+  else history.replaceState(null, '', `/w/${wid}`);
   if (!socket) {
     socket = new Socket(onFrame, (state) => { store.connection = state; changed('connection'); }, () => chat.catchUpAll());
     socket.connect();
     /** @type {any} */ (window).__ocomms = { socket, store };
   }
 
-  async function newChannel() {
-    const values = await ask('New channel', [field('Name', 'name', { required: true, pattern: '[a-z0-9_-]{1,80}' }),
-      choice('Visibility', 'kind', [['public', 'Public: anyone in the workspace'], ['private', 'Private: invited people']])], 'Create');
-    if (!values) return;
-    const channel = await chat.createChannel(wid, String(values.get('name')), /** @type {any} */ (values.get('kind'))).catch((e) => alert(e.message));
-    if (channel) openChannel(main, channel.id);
-  }
-  async function browse() {
-    const { channels } = await get(`/workspaces/${wid}/channels`);
-    const open = channels.filter((/** @type {any} */ c) => c.kind === 'public' && !c.is_member);
-    const values = await ask('Browse channels', [choice('Channel', 'id', open.map((/** @type {any} */ c) => [c.id, `# ${c.name}`]))], 'Join');
-    const id = values?.get('id');
-    if (id) { await chat.join(String(id)); openChannel(main, String(id)); }
-  }
-  async function newDm() {
-    const others = [...store.users.values()].filter((u) => u.id !== store.me?.id);
-    const values = await ask('New message', [checks('To (up to 8 people)', 'user', others.map((u) => [u.id, u.name]))], 'Open');
-    const people = values?.getAll('user').map(String) ?? [];
-    if (people.length) openChannel(main, (await chat.openDm(wid, people).catch((e) => { alert(e.message); return { id: '' }; })).id);
-  }
-  async function invite() {
-    const { invite } = await post(`/workspaces/${wid}/invites`, {});
-    await show('Invite people', `${location.origin}/invite/${invite.code}`);
-  }
-  async function profile() {
-    const me = store.me;
-    const values = await ask('Your profile', [field('Display name', 'name', { value: me?.name ?? '', required: true }),
-      field('Status', 'status_text', { value: me?.status_text ?? '', maxlength: 100 })], 'Save');
-    if (values) {
-      const { user } = await patch('/me', Object.fromEntries(values));
-      store.me = user;
-      store.users.set(user.id, user);
-      changed('all');
-    }
-  }
+}
+
+/** @param {string[]} userIds the other people */
+async function openDm(userIds) {
+  if (!store.workspaceId) return;
+  openChannel((await chat.openDm(store.workspaceId, userIds)).id);
+}
+
+/** @returns {string | undefined} */
+function defaultChannel() {
+  const mine = [...store.channels.values()].filter((c) => c.is_member);
+  return (mine.find((c) => c.is_default) ?? mine[0])?.id;
 }
 
 /** Leaves the current workspace's views for another's. @param {string} wid */
 function switchTo(wid) {
+  closePanel();
   unmountChannel();
   unmountChannel = () => {};
+  unmountHeader();
   store.channelId = null;
   store.logs.clear();
   store.memberCounts.clear();
+  store.channelMembers.clear();
   openWorkspace(wid);
 }
 
-/** @param {HTMLElement} main @param {string} cid */
-function openChannel(main, cid) {
-  if (!cid) return;
+/** @param {string} cid */
+function openChannel(cid) {
+  if (!cid || !pane) return;
+  const { header, channel } = pane;
+  const panelWasOpen = unmountPanel !== null;
+  closePanel();
   unmountChannel();
+  unmountHeader();
   store.channelId = cid;
-  document.body.classList.remove('drawer-open');
+  document.body.classList.add('pane-open');
   history.replaceState(null, '', `/w/${store.workspaceId}/c/${cid}`);
   changed('channels');
-  unmountChannel = mountChannel(main, cid, (frame) => socket?.send(frame));
+  unmountHeader = mountHeader(header, cid, {
+    members: (adding) => (unmountPanel && !adding ? closePanel() : openPanel(cid, adding)),
+    panelOpen: () => unmountPanel !== null,
+    leave: () => channelMenu.leave(cid), archive: (archived) => channelMenu.archive(cid, archived), copyLink: () => channelMenu.copyLink(cid),
+    back: () => backToList(),
+  });
+  unmountChannel = mountChannel(channel, cid, (frame) => socket?.send(frame));
+  if (panelWasOpen && !phone.matches) openPanel(cid);
 }
 
-// Ctrl/Cmd+K: jump to a channel by name.
-document.addEventListener('keydown', async (e) => {
-  if (!(e.key === 'k' && (e.ctrlKey || e.metaKey)) || !store.workspaceId) return;
+/** @param {string} cid @param {boolean} [adding] */
+function openPanel(cid, adding = false) {
+  if (!pane) return;
+  closePanel();
+  pane.panel.closest('.main')?.classList.add('main--panel');
+  unmountPanel = mountMembersPanel(pane.panel, cid, { close: closePanel, adding });
+  changed('panel');
+}
+
+function closePanel() {
+  if (!unmountPanel) return;
+  unmountPanel();
+  unmountPanel = null;
+  pane?.panel.closest('.main')?.classList.remove('main--panel');
+  changed('panel');
+}
+
+/** Phone: back from a conversation to the channel list. */
+function backToList() {
+  closePanel();
+  unmountChannel();
+  unmountChannel = () => {};
+  store.channelId = null;
+  document.body.classList.remove('pane-open');
+  history.replaceState(null, '', `/w/${store.workspaceId}`);
+  changed('channels');
+  /** @type {HTMLElement | null} */ (document.querySelector('.nav__item'))?.focus();
+}
+
+/** Phone: a swipe to the right from the left edge goes back. @param {HTMLElement} el */
+function swipeBack(el) {
+  /** @type {{x: number, y: number} | null} */ let start = null;
+  el.addEventListener('touchstart', (e) => { const t = e.touches[0]; start = t.clientX < 48 ? { x: t.clientX, y: t.clientY } : null; }, { passive: true });
+  el.addEventListener('touchend', (e) => {
+    const t = e.changedTouches[0];
+    if (start && phone.matches && t.clientX - start.x > 80 && Math.abs(t.clientY - start.y) < 60) {
+      // The swipe does only this: no click follows on whatever the list shows under the finger.
+      e.preventDefault();
+      backToList();
+    }
+    start = null;
+  });
+}
+
+// Growing from a phone's width to a desktop's with only the list showing: open a channel.
+phone.addEventListener('change', () => {
+  if (!phone.matches && pane && store.workspaceId && !store.channelId) openChannel(defaultChannel() ?? '');
+});
+
+/** How the chrome's actions move between views. */
+const navigation = { openChannel, switchTo, defaultChannel };
+const channelMenu = channelActions(navigation);
+
+// Ctrl/Cmd+K: jump to a channel or person.
+document.addEventListener('keydown', (e) => {
+  if (!(e.key.toLowerCase() === 'k' && (e.ctrlKey || e.metaKey)) || !store.workspaceId || !pane) return;
   e.preventDefault();
-  const mine = [...store.channels.values()].filter((c) => c.is_member);
-  const values = await ask('Jump to…', [choice('Channel', 'id', mine.map((c) => [c.id, c.kind === 'dm' ? 'DM' : `# ${c.name}`]))], 'Go');
-  const main = /** @type {HTMLElement | null} */ (document.querySelector('main.channel'));
-  const id = values?.get('id');
-  if (id && main) openChannel(main, String(id));
+  if (document.querySelector('dialog.picker[open]')) return;
+  quickSwitcher({ openChannel, openDm });
 });
 
 boot();

@@ -3,7 +3,8 @@
  * updates the store; the views follow it. */
 import { get, post, patch, del } from './http.js';
 import { store, changed, logOf, setLog, putChannel, applyPersistent, markRead } from '../state/store.js';
-import { mergeMessages, addPending, confirmPending, markPending, cap } from '../state/messages.js';
+import { mergeMessages, putPending, dropPending, confirmPending, markPending, cap } from '../state/messages.js';
+import * as outbox from '../state/outbox.js';
 
 /** Messages kept per channel: older ones are fetched again when scrolled to. */
 export const MAX_MESSAGES = 400;
@@ -29,10 +30,10 @@ export async function loadWorkspace(wid) {
 }
 
 /** The newest page of a channel, or the page before the oldest one held. @param {string} cid */
-export async function loadMessages(cid, older = false) {
+export async function loadMessages(cid, older = false, limit = 50) {
   const log = logOf(cid);
   const before = older && log.messages.length ? `&before_seq=${log.messages[0].seq}` : '';
-  const page = await get(`/channels/${cid}/messages?limit=50${before}`);
+  const page = await get(`/channels/${cid}/messages?limit=${limit}${before}`);
   const current = logOf(cid);
   const messages = mergeMessages(current.messages, page.messages);
   const fresh = !older && current.messages.length === 0;
@@ -55,10 +56,11 @@ export async function catchUp(cid) {
   }
 }
 
-/** After (re)connecting: every channel the client follows catches up. */
+/** After (re)connecting: every channel the client follows catches up, then the outbox is sent. */
 export async function catchUpAll() {
   const followed = [...store.channels.values()].filter((c) => c.is_member && store.logs.has(c.id));
   await Promise.all(followed.map((c) => catchUp(c.id).catch(() => {})));
+  retryOutbox();
 }
 
 /** A persistent frame from the socket, with the gap rule. @param {any} frame */
@@ -67,21 +69,80 @@ export async function onPersistent(frame) {
     await catchUp(frame.channel_id);
     applyPersistent(frame);
   }
+  const key = frame.type === 'message.created' && frame.message?.author_id === store.me?.id && frame.message?.idempotency_key;
+  if (key) forget(key);
 }
 
-/** Sends optimistically: shown at once, replaced by the server's copy, or marked failed.
+/** One's own unsent messages, also in localStorage (state/outbox.js). @type {import('../state/outbox.js').Pending[]} */
+let box = [];
+/** Whose outbox `box` is: it is read from storage once per user. */
+let boxOwner = '';
+/** Client ids whose POST is under way: never two at once for one message. */
+const inFlight = new Set();
+
+/** Puts a channel's unsent messages into its log (the stored outbox is read once per user, after
+ * a reload; a workspace switch empties the logs, not the outbox). @param {string} cid */
+export function restoreOutbox(cid) {
+  const me = store.me?.id;
+  if (!me) return;
+  if (boxOwner !== me) {
+    boxOwner = me;
+    box = outbox.load(localStorage, me).map((p) => (p.status === 'pending' ? { ...p, status: 'failed', reason: p.reason || 'Not sent yet', retry: true } : p));
+  }
+  const shown = new Set(logOf(cid).pending.map((p) => p.clientId));
+  for (const p of box) if (p.channelId === cid && !shown.has(p.clientId)) setLog(cid, putPending(logOf(cid), p));
+}
+
+/** @param {import('../state/outbox.js').Pending} p */
+function remember(p) {
+  box = outbox.put(box, p);
+  if (store.me) outbox.save(localStorage, store.me.id, box);
+}
+/** @param {string} clientId */
+function forget(clientId) {
+  if (!box.some((p) => p.clientId === clientId)) return;
+  box = outbox.drop(box, clientId);
+  if (store.me) outbox.save(localStorage, store.me.id, box);
+}
+
+/** Sends optimistically: shown at once, replaced by the server's copy (matched by client id), or
+ * marked failed with the reason; kept in the outbox until the server has it.
  * @param {string} cid @param {string} content @param {string} [clientId] */
 export async function send(cid, content, clientId = crypto.randomUUID()) {
-  if (!logOf(cid).pending.some((p) => p.clientId === clientId)) setLog(cid, addPending(logOf(cid), clientId, content));
-  else setLog(cid, markPending(logOf(cid), clientId, 'pending'));
+  if (inFlight.has(clientId)) return;
+  inFlight.add(clientId);
+  const known = logOf(cid).pending.find((p) => p.clientId === clientId);
+  /** @type {import('../state/outbox.js').Pending} */
+  const pending = { clientId, channelId: cid, content, created_at: known?.created_at ?? new Date().toISOString(), status: 'pending', reason: '', retry: true };
+  setLog(cid, putPending(logOf(cid), pending));
+  remember(pending);
   try {
     const { message } = await post(`/channels/${cid}/messages`, { content, idempotency_key: clientId });
+    forget(clientId);
     setLog(cid, cap(confirmPending(logOf(cid), clientId, message), MAX_MESSAGES));
     read(cid, message.seq);
-  } catch {
-    setLog(cid, markPending(logOf(cid), clientId, 'failed'));
+  } catch (e) {
+    const why = outbox.failure(/** @type {any} */ (e), navigator.onLine);
+    if (logOf(cid).pending.some((p) => p.clientId === clientId)) {
+      setLog(cid, markPending(logOf(cid), clientId, 'failed', why));
+      remember({ ...pending, status: 'failed', ...why });
+    }
+  } finally {
+    inFlight.delete(clientId);
   }
 }
+
+/** Gives up on an unsent message. @param {string} cid @param {string} clientId */
+export function discard(cid, clientId) {
+  forget(clientId);
+  setLog(cid, dropPending(logOf(cid), clientId));
+}
+
+/** Sends again, with the same keys, what failed for a reason that may have passed. */
+export function retryOutbox() {
+  for (const p of outbox.retryable(box)) send(p.channelId, p.content, p.clientId);
+}
+addEventListener('online', () => retryOutbox());
 
 /** @param {string} mid @param {string} content */
 export const edit = (mid, content) => patch(`/messages/${mid}`, { content });

@@ -2,11 +2,12 @@
 /** The HTTP API: JSON in and out, the session cookie for auth, errors as ApiError. */
 
 export class ApiError extends Error {
-  /** @param {number} status @param {string} code @param {string} message */
-  constructor(status, code, message) {
+  /** @param {number} status @param {string} code @param {string} message @param {string} [field] the input it is about (400 `invalid`) */
+  constructor(status, code, message, field) {
     super(message);
     this.status = status;
     this.code = code;
+    this.field = field;
   }
 }
 
@@ -31,7 +32,7 @@ export async function api(method, path, body) {
   const data = await response.json().catch(() => null);
   if (!response.ok) {
     const error = data?.error ?? {};
-    throw new ApiError(response.status, error.code ?? 'unknown', error.message ?? response.statusText);
+    throw new ApiError(response.status, error.code ?? 'unknown', error.message ?? response.statusText, error.field);
   }
   return data;
 }

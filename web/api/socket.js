@@ -6,6 +6,9 @@ export function backoff(/** @type {number} */ attempt, random = Math.random) {
   return random() * Math.min(30_000, 500 * 2 ** attempt);
 }
 
+/** The socket of this tab, for views that show its state (the connection banner). @type {Socket | null} */
+export let current = null;
+
 export class Socket {
   /**
    * @param {(frame: any) => void} onFrame every frame
@@ -24,10 +27,14 @@ export class Socket {
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.timer = undefined;
     this.lastFrame = 0;
+    /** When the next reconnect attempt is due (ms since the epoch), or 0 when none is scheduled. */
+    this.nextRetryAt = 0;
+    current = this;
   }
 
   connect() {
     this.stopped = false;
+    this.nextRetryAt = 0;
     this.onState('connecting');
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const ws = new WebSocket(`${scheme}://${location.host}/api/v1/ws`);
@@ -51,6 +58,7 @@ export class Socket {
       if (this.stopped || e.code === 4001) return;
       if (Date.now() - openedAt > 60_000) this.attempt = 0;
       const wait = backoff(this.attempt++);
+      this.nextRetryAt = Date.now() + wait;
       this.timer = setTimeout(() => this.connect(), wait);
     };
   }
@@ -72,6 +80,13 @@ export class Socket {
   /** @param {object} frame */
   send(frame) {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  /** Connects at once instead of waiting for the next attempt. */
+  reconnectNow() {
+    if (this.ws && (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)) return;
+    clearTimeout(this.timer);
+    this.connect();
   }
 
   /** Drops the connection as a network cut would; it reconnects by itself. */

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import assert from 'node:assert/strict';
@@ -24,8 +24,9 @@ const port = await new Promise((resolve) => {
   const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
 });
 const base = `http://127.0.0.1:${port}`;
-// OCOMMS_E2E_WEB_DIR=web serves the client from disk (edits show without rebuilding the binary).
-const webDir = process.env.OCOMMS_E2E_WEB_DIR ? ['--web-dir', process.env.OCOMMS_E2E_WEB_DIR] : [];
+// OCOMMS_E2E_WEB_DIR=web serves the client from disk (edits show without rebuilding the binary);
+// a relative path is taken from the repository's root, wherever the runner is started.
+const webDir = process.env.OCOMMS_E2E_WEB_DIR ? ['--web-dir', resolve(repo, process.env.OCOMMS_E2E_WEB_DIR)] : [];
 const server = spawn(binary, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', mkdtempSync(join(tmpdir(), 'ocomms-e2e-')), '--log', 'warn', '--signups-per-ip-per-hour', '0', ...webDir],
   { stdio: ['ignore', 'inherit', 'inherit'] });
 const browser = await chromium.launch({
@@ -77,7 +78,8 @@ try {
 
   let inviteLink = '';
   await step('Ana makes an invite link; Ben signs up through it', async () => {
-    await ana.getByRole('button', { name: 'Invite' }).click();
+    await ana.locator('.sidebar__workspace').click();
+    await ana.getByRole('menuitem', { name: 'Invite people' }).click();
     inviteLink = await ana.locator('.dialog__copy').inputValue();
     assert.match(inviteLink, /\/invite\/[0-9a-f]+$/);
     await ana.getByRole('button', { name: 'Done' }).click();
@@ -98,10 +100,11 @@ try {
     await ana.getByLabel('Message # general').fill('Hi **Ben**');
     await ana.getByLabel('Message # general').press('Enter');
     await ben.locator('.message__body strong', { hasText: 'Ben' }).waitFor({ timeout: WAIT });
-    await ana.locator('.channel__members', { hasText: '2 members' }).waitFor({ timeout: WAIT });
+    await ana.getByRole('button', { name: '2 members' }).waitFor({ timeout: WAIT });
     await ana.getByRole('button', { name: 'New message' }).click();
-    await ana.getByLabel('Ben').check();
-    await ana.getByRole('button', { name: 'Open' }).click();
+    await ana.getByRole('combobox', { name: 'To: type a name' }).fill('Ben');
+    await ana.getByRole('combobox', { name: 'To: type a name' }).press('Enter');
+    await ana.getByRole('button', { name: 'Go' }).click();
     await ana.getByRole('heading', { name: 'Ben' }).waitFor({ timeout: WAIT });
     await ana.locator('.nav__item', { hasText: 'Ben' }).locator('.presence--online').waitFor({ timeout: WAIT });
   });
@@ -124,28 +127,31 @@ try {
     await input.press('Enter');
     await ben.locator('.message__body', { hasText: 'Hi Ben, welcome' }).waitFor({ timeout: WAIT });
     await ben.locator('.message', { hasText: 'welcome' }).getByText('(edited)').waitFor({ timeout: WAIT });
-    ana.once('dialog', (d) => d.accept());
     const mine = ana.locator('.message', { hasText: 'welcome' });
     await mine.hover();
     await mine.getByRole('button', { name: 'Delete message' }).click();
+    await ana.locator('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
     await ben.locator('.message__deleted').waitFor({ timeout: WAIT });
   });
 
   await step('a second workspace appears in the switcher, and switching back works', async () => {
-    await ana.getByRole('button', { name: 'New workspace' }).click();
+    await ana.locator('.sidebar__workspace').click();
+    await ana.getByRole('menuitem', { name: 'New workspace…' }).click();
     await ana.getByLabel('Name').fill('Side project');
-    await ana.getByRole('button', { name: 'Create' }).click();
-    await ana.getByLabel('Workspace', { exact: true }).waitFor({ timeout: WAIT });
-    assert.equal(await ana.getByLabel('Workspace', { exact: true }).locator('option:checked').textContent(), 'Side project');
+    await ana.getByRole('button', { name: 'Create', exact: true }).click();
+    await ana.locator('.sidebar__workspace', { hasText: 'Side project' }).waitFor({ timeout: WAIT });
     await ana.locator('.message').first().waitFor({ state: 'detached', timeout: WAIT });
-    await ana.getByLabel('Workspace', { exact: true }).selectOption({ label: 'Acme' });
+    await ana.locator('.sidebar__workspace').click();
+    await ana.getByRole('menuitemradio', { name: 'Side project' }).waitFor({ timeout: WAIT });
+    assert.equal(await ana.getByRole('menuitemradio', { name: 'Side project' }).getAttribute('aria-checked'), 'true');
+    await ana.getByRole('menuitemradio', { name: 'Acme' }).click();
     await ana.locator('.message__body', { hasText: 'Hello Ana!' }).waitFor({ timeout: WAIT });
   });
 
-  await step('the theme toggle persists across a reload', async () => {
+  await step('the theme choice persists across a reload', async () => {
     const before = await ben.evaluate(() => document.documentElement.dataset.theme);
-    await ben.getByRole('button', { name: 'Switch theme' }).click();
-    await ben.getByRole('button', { name: 'Switch theme' }).click();
+    await ben.locator('.sidebar__me').click();
+    await ben.getByRole('menuitemradio', { name: 'Dark' }).click();
     const chosen = await ben.evaluate(() => document.documentElement.dataset.themeChoice);
     assert.equal(chosen, 'dark');
     await ben.reload();
@@ -180,16 +186,20 @@ try {
     await phone.getByLabel('Email').fill('ben@example.com');
     await phone.getByLabel('Password').fill('correct horse battery');
     await phone.getByRole('button', { name: 'Log in' }).click();
+    // On a phone the channel list is home; a channel slides in when opened.
+    await phone.locator('.nav__item', { hasText: 'general' }).click();
     await phone.getByRole('heading', { name: '# general' }).waitFor({ timeout: WAIT });
+    await phone.waitForTimeout(300);
     await phone.screenshot({ path: join(shots, 'channel-mobile.png') });
-    await phone.getByRole('button', { name: 'Open the channel list' }).click();
+    await phone.getByRole('button', { name: 'Back to channels' }).click();
     await phone.waitForTimeout(300);
     await phone.screenshot({ path: join(shots, 'drawer-mobile.png') });
   });
 
   await step('logging out ends the session and returns to the log-in page', async () => {
     const phone = browser.contexts()[2].pages()[0];
-    await phone.getByRole('button', { name: 'Log out' }).click();
+    await phone.locator('.sidebar__me').click();
+    await phone.getByRole('menuitem', { name: 'Log out' }).click();
     await phone.getByRole('button', { name: 'Log in' }).waitFor({ timeout: WAIT });
     const status = await phone.evaluate(async () => (await fetch('/api/v1/me')).status);
     assert.equal(status, 401);
@@ -243,7 +253,7 @@ try {
     await ben.getByRole('button', { name: 'Join Side project' }).click();
     await ben.waitForURL((url) => url.pathname.startsWith(`/w/${sideId}/c/`), { timeout: WAIT });
     await ben.getByRole('heading', { name: '# general' }).waitFor({ timeout: WAIT });
-    assert.equal(await ben.getByLabel('Workspace', { exact: true }).locator('option:checked').textContent(), 'Side project');
+    await ben.locator('.sidebar__workspace', { hasText: 'Side project' }).waitFor({ timeout: WAIT });
     assert.deepEqual((await workspacesOfBen()).sort(), ['Acme', 'Side project']);
 
     // A member opening the link again is taken there without a question.

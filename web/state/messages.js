@@ -5,8 +5,11 @@
 /**
  * @typedef {{id: string, channel_id: string, seq: number, author_id: string, content: string,
  *   html: string, created_at: string, edited_at: string | null, deleted: boolean,
- *   thread_root_id: string | null, reply_count: number, mentions: string[]}} Message
- * @typedef {{clientId: string, content: string, status: 'pending' | 'failed', created_at: string}} Pending
+ *   thread_root_id: string | null, reply_count: number, mentions: string[], idempotency_key?: string | null}} Message
+ * @typedef {{clientId: string, channelId: string, content: string, status: 'pending' | 'failed',
+ *   created_at: string, reason: string, retry: boolean}} Pending a message of one's own on its way:
+ *   `clientId` is the idempotency key it is sent with; `reason` why it failed; `retry` whether
+ *   sending it again may help (not when the server refused it for what it is)
  * @typedef {{messages: Message[], pending: Pending[], lastSeq: number, hasOlder: boolean}} ChannelLog
  */
 
@@ -61,9 +64,21 @@ export function applyEvent(log, event) {
  * Adds an optimistic message, shown at once as pending.
  * @param {ChannelLog} log @param {string} clientId @param {string} content @returns {ChannelLog}
  */
-export function addPending(log, clientId, content) {
-  const pending = { clientId, content, status: /** @type {'pending'} */ ('pending'), created_at: new Date().toISOString() };
-  return { ...log, pending: [...log.pending, pending] };
+export function addPending(log, clientId, content, channelId = '') {
+  /** @type {Pending} */
+  const pending = { clientId, channelId, content, status: 'pending', created_at: new Date().toISOString(), reason: '', retry: true };
+  return putPending(log, pending);
+}
+
+/** Adds or replaces (by client id) a pending message. @param {ChannelLog} log @param {Pending} pending */
+export function putPending(log, pending) {
+  const known = log.pending.some((p) => p.clientId === pending.clientId);
+  return { ...log, pending: known ? log.pending.map((p) => (p.clientId === pending.clientId ? pending : p)) : [...log.pending, pending] };
+}
+
+/** @param {ChannelLog} log @param {string} clientId @returns {ChannelLog} */
+export function dropPending(log, clientId) {
+  return { ...log, pending: log.pending.filter((p) => p.clientId !== clientId) };
 }
 
 /**
@@ -80,21 +95,23 @@ export function confirmPending(log, clientId, message) {
 
 /**
  * One's own message arrived on the socket before the answer to its POST: the pending copy with
- * the same content gives way now, so the message never shows twice.
+ * the same client id (its `idempotency_key`) gives way now, so the message never shows twice.
+ * Two messages with the same text stay two.
  * @param {ChannelLog} log @param {Message} message @returns {ChannelLog}
  */
 export function settlePending(log, message) {
-  const i = log.pending.findIndex((p) => p.content.trim() === message.content.trim());
-  if (i < 0) return log;
-  return { ...log, pending: log.pending.filter((_, k) => k !== i) };
+  const key = message.idempotency_key;
+  if (!key || !log.pending.some((p) => p.clientId === key)) return log;
+  return dropPending(log, key);
 }
 
 /**
  * @param {ChannelLog} log @param {string} clientId @param {'pending' | 'failed'} status
+ * @param {{reason: string, retry: boolean}} [why] for a failure
  * @returns {ChannelLog}
  */
-export function markPending(log, clientId, status) {
-  return { ...log, pending: log.pending.map((p) => (p.clientId === clientId ? { ...p, status } : p)) };
+export function markPending(log, clientId, status, why = { reason: '', retry: true }) {
+  return { ...log, pending: log.pending.map((p) => (p.clientId === clientId ? { ...p, status, ...why } : p)) };
 }
 
 /** Keeps at most `max` messages in memory, the newest. @param {ChannelLog} log @param {number} max */

@@ -25,6 +25,8 @@ export const store = {
   /** Whether the page is in view (the views keep it current): a message in the open channel of a
    * visible page is read, not unread. */ visible: true,
   /** Members per channel, for the channel header. @type {Map<string, number>} */ memberCounts: new Map(),
+  /** Who is in a channel (user ids), once the header or members panel asked. @type {Map<string, string[]>} */ channelMembers: new Map(),
+  /** Workspace role of each member of the open workspace. @type {Map<string, string>} */ roles: new Map(),
 };
 
 /** @type {Set<(what: string) => void>} */
@@ -36,7 +38,8 @@ export function subscribe(fn) {
   return () => listeners.delete(fn);
 }
 
-/** Tells the views what changed: 'channels', 'messages', 'typing', 'presence', 'connection', 'all'. */
+/** Tells the views what changed: 'channels', 'messages', 'typing', 'presence', 'connection',
+ * 'members' (who is in a channel, workspace roles), 'all'. */
 export function changed(/** @type {string} */ what) {
   for (const fn of listeners) fn(what);
 }
@@ -95,6 +98,14 @@ export function applyPersistent(event) {
   const count = store.memberCounts.get(channel.id);
   if (count !== undefined && event.type === 'channel.member_joined') store.memberCounts.set(channel.id, count + 1);
   if (count !== undefined && event.type === 'channel.member_left') store.memberCounts.set(channel.id, count - 1);
+  const members = store.channelMembers.get(channel.id);
+  if (members && event.type === 'channel.member_joined' && !members.includes(event.user_id)) store.channelMembers.set(channel.id, [...members, event.user_id]);
+  if (members && event.type === 'channel.member_left') store.channelMembers.set(channel.id, members.filter((id) => id !== event.user_id));
+  if (members && (event.type === 'channel.member_joined' || event.type === 'channel.member_left')) {
+    // The list is the truth once known: an add answered by the server and its event count once.
+    store.memberCounts.set(channel.id, /** @type {string[]} */ (store.channelMembers.get(channel.id)).length);
+    changed('members');
+  }
   if (event.type === 'channel.updated' && event.channel) {
     updated = { ...updated, ...pickShared(event.channel), last_seq: updated.last_seq };
   }
@@ -117,9 +128,37 @@ export function someoneTyped(cid, userId) {
   if (cid === store.channelId) changed('typing');
 }
 
+/** Who is in a channel, as fetched (the socket keeps it current). @param {string} cid @param {string[]} userIds */
+export function setChannelMembers(cid, userIds) {
+  store.channelMembers.set(cid, userIds);
+  store.memberCounts.set(cid, userIds.length);
+  changed('members');
+}
+
+/** A member's workspace role changed (mine too: my workspace's role follows).
+ * @param {string} wid @param {string} userId @param {string} role */
+export function setRole(wid, userId, role) {
+  if (wid === store.workspaceId) store.roles.set(userId, role);
+  if (userId === store.me?.id) store.workspaces = store.workspaces.map((w) => (w.id === wid ? { ...w, role } : w));
+  changed('members');
+}
+
+/** A user's profile changed (name, status): every view that shows them follows. @param {User} user */
+export function putUser(user) {
+  store.users.set(user.id, { ...store.users.get(user.id), ...user });
+  if (user.id === store.me?.id && store.me) store.me = { ...store.me, ...user };
+  changed('all');
+}
+
 /** @param {string} userId */
 export function nameOf(userId) {
   return store.users.get(userId)?.name ?? 'Someone';
+}
+
+/** How a channel is named in titles and menus: `#name`, a private channel's bare name (its
+ * lock is drawn), or a DM's people. @param {Channel} channel */
+export function channelTitle(channel) {
+  return channel.kind === 'private' ? channel.name : channelLabel(channel);
 }
 
 /** A DM's name: the other people in it. @param {Channel} channel */

@@ -29,6 +29,9 @@ const pairs = [
   ['--fg', '--bg'], ['--fg-muted', '--bg'], ['--fg', '--bg-soft'], ['--accent', '--bg'], ['--accent-fg', '--accent'],
   ['--danger', '--bg'], ['--sidebar-fg', '--sidebar-bg'], ['--sidebar-fg-strong', '--sidebar-active'],
   ['--fg', '--mention-bg'], ['--new-line', '--bg'],
+  ['--fg', '--bg-raised'], ['--fg-muted', '--bg-raised'], ['--fg-muted', '--bg-hover'], ['--fg', '--bg-hover'],
+  ['--sidebar-fg', '--sidebar-hover'], ['--sidebar-fg-strong', '--sidebar-hover'], ['--sidebar-fg-dim', '--sidebar-bg'],
+  ['--badge-fg', '--badge-bg'], ['--danger', '--bg-raised'], ['--success', '--bg-raised'], ['--fg-muted', '--bg-soft'],
 ];
 
 for (const theme of ['light', 'dark']) {

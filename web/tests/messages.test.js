@@ -59,9 +59,12 @@ test('a long channel keeps only the newest messages in memory', () => {
 
 test('an own message arriving on the socket first settles its pending copy', () => {
   let log = addPending(addPending(emptyLog(), 'k1', 'same'), 'k2', 'other');
-  log = applyEvent(log, { type: 'message.created', seq: 3, message: { ...msg(3, 's1'), content: 'same' } });
-  log = settlePending(log, { ...msg(3, 's1'), content: 'same' });
-  assert.deepEqual(log.pending.map((p) => p.clientId), ['k2']);
+  log = addPending(log, 'k3', 'same');
+  const server = { ...msg(3, 's1'), content: 'same', idempotency_key: 'k1' };
+  log = applyEvent(log, { type: 'message.created', seq: 3, message: server });
+  log = settlePending(log, server);
+  assert.deepEqual(log.pending.map((p) => p.clientId), ['k2', 'k3'], 'settled by client id, not by text');
+  assert.equal(settlePending(log, { ...server, idempotency_key: null }), log, 'a message without a key settles nothing');
   log = confirmPending(log, 'k1', { ...msg(3, 's1'), content: 'same' });
   assert.deepEqual(log.messages.map((m) => m.id), ['s1'], 'the POST answer adds nothing twice');
 });

@@ -4,6 +4,31 @@ import { h, fill } from './dom.js';
 import { post, ApiError } from '../api/http.js';
 import { authPage } from '../state/invites.js';
 
+const LOGGED_OUT = 'ocomms-logged-out';
+
+/** Whether this browser logged out (and has not logged in since): then the session is not worth
+ * asking for, and a logged-out load asks nothing, so no 401 shows in the console. A browser that
+ * never logged in here still asks once per load: its session cookie is HttpOnly, so only the
+ * server knows whether it has one (it may come from a sign-up made through the API). */
+export function loggedOut() {
+  return localStorage.getItem(LOGGED_OUT) === '1';
+}
+
+/** @param {boolean} yes */
+export function setLoggedOut(yes) {
+  if (yes) localStorage.setItem(LOGGED_OUT, '1');
+  else localStorage.removeItem(LOGGED_OUT);
+}
+
+/** What a failed sign-up or log-in says. @param {unknown} err @param {'signup' | 'login'} mode */
+function failure(err, mode) {
+  if (!(err instanceof ApiError)) return 'Something went wrong. Try again.';
+  if (err.status === 0) return 'The server cannot be reached. Try again.';
+  if (mode === 'login' && err.status === 401) return 'Wrong email or password';
+  if (err.status === 429) return 'Too many attempts. Wait a few minutes, then try again.';
+  return err.message.charAt(0).toUpperCase() + err.message.slice(1);
+}
+
 /**
  * @param {HTMLElement} root
  * @param {{invite?: string, onDone: (next: string) => void}} opts where to go once logged in
@@ -26,7 +51,8 @@ export function showAuth(root, { invite, onDone }) {
       h('button', { class: 'button button--primary', type: 'submit' }, signup ? 'Create account' : 'Log in'),
       h('button', { class: 'button button--link', type: 'button', onclick: () => { mode = signup ? 'login' : 'signup'; render(); } },
         signup ? 'I have an account' : 'Create an account'));
-    fill(root, h('main', { class: 'auth' }, form));
+    fill(root, h('main', { class: 'auth' },
+      h('div', { class: 'auth__brand' }, h('img', { src: new URL('../icon.svg', import.meta.url).href, alt: '' }), 'OComms'), form));
     /** @type {HTMLInputElement | null} */ (form.querySelector('input'))?.focus();
   };
 
@@ -39,9 +65,10 @@ export function showAuth(root, { invite, onDone }) {
       // Signing up with the code joins its workspace; logging in joins nothing (boot asks first).
       if (mode === 'signup') await post('/auth/signup', { ...data, invite_code: invite });
       else await post('/auth/login', data);
+      setLoggedOut(false);
       onDone(authPage(mode, invite).next);
     } catch (err) {
-      error.textContent = err instanceof ApiError ? err.message : 'Something went wrong';
+      error.textContent = failure(err, mode);
     }
   }
   render();

@@ -1,60 +1,124 @@
 // @ts-check
-/** The sidebar: workspace, channels and DMs with unread, mention and presence marks. */
-import { h, fill } from './dom.js';
-import { store, subscribe, channelLabel } from '../state/store.js';
+/** The sidebar: the workspace menu, Channels and Direct messages with unread, mention and
+ * presence marks, and the user menu. Rendered keyed by channel id: an update touches only the
+ * rows that changed. */
+import { html, render, nothing } from '../vendor/lit-html/lit-html.js';
+import { repeat } from '../vendor/lit-html/directives/repeat.js';
+import { store, subscribe, channelLabel, nameOf } from '../state/store.js';
+import { sidebarSections, badgeCount, dmOthers } from '../state/nav.js';
+import { avatar, presenceDot } from './people.js';
+import { toggleMenu } from './menus.js';
+import { themeChoice } from './theme.js';
 
 /**
- * @param {HTMLElement} root
- * @param {{open: (cid: string) => void, newChannel: () => void, browse: () => void, newDm: () => void,
- *   invite: () => void, profile: () => void, theme: () => void, logout: () => void,
- *   switchWorkspace: (wid: string) => void, newWorkspace: () => void}} actions
- * @returns {() => void} teardown
+ * @typedef {{open: (cid: string) => void, newChannel: () => void, browse: () => void, newDm: () => void,
+ *   invite: () => void, profile: () => void, status: () => void, theme: (choice: string) => void, logout: () => void,
+ *   switchWorkspace: (wid: string) => void, newWorkspace: () => void}} SidebarActions
  */
+
+/** Sections folded by the reader (remembered for the page's life). */
+const folded = new Set();
+
+/** @param {HTMLElement} root @param {SidebarActions} actions @returns {() => void} teardown */
 export function mountSidebar(root, actions) {
+  const workspaceMenu = (/** @type {Event} */ e) => toggleMenu(/** @type {HTMLElement} */ (e.currentTarget), 'Workspace', () => [
+    { label: 'Invite people', run: actions.invite },
+    { label: 'Create a channel', run: actions.newChannel },
+    { label: 'Browse channels', run: actions.browse },
+    'separator',
+    { heading: 'Workspaces' },
+    ...store.workspaces.map((w) => ({ label: w.name, checked: w.id === store.workspaceId, run: () => { if (w.id !== store.workspaceId) actions.switchWorkspace(w.id); } })),
+    { label: 'New workspace…', run: actions.newWorkspace },
+  ]);
+  const userMenu = (/** @type {Event} */ e) => toggleMenu(/** @type {HTMLElement} */ (e.currentTarget), 'You', () => {
+    const choice = themeChoice();
+    return [
+      { label: 'Profile', run: actions.profile },
+      { label: store.me?.status_text ? 'Change status' : 'Set a status', run: actions.status },
+      'separator',
+      { heading: 'Theme' },
+      { label: 'System', checked: choice === 'system', run: () => actions.theme('system') },
+      { label: 'Light', checked: choice === 'light', run: () => actions.theme('light') },
+      { label: 'Dark', checked: choice === 'dark', run: () => actions.theme('dark') },
+      'separator',
+      { label: 'Log out', danger: true, run: actions.logout },
+    ];
+  });
+  const fold = (/** @type {string} */ name) => { if (folded.has(name)) folded.delete(name); else folded.add(name); draw(); };
+
+  /** @param {import('../state/unread.js').Channel} c */
+  const row = (c) => {
+    const active = c.id === store.channelId;
+    const count = badgeCount(c);
+    const others = c.kind === 'dm' ? dmOthers(c, store.me?.id) : [];
+    const icon = c.kind === 'dm'
+      ? (others.length > 1 ? html`<span class="nav__count" aria-hidden="true">${others.length}</span>`
+        : html`<span class="nav__avatar">${avatar(others[0], 20)}${presenceDot(others[0])}</span>`)
+      : html`<span class="nav__icon" aria-hidden="true">${c.kind === 'private' ? lock : '#'}</span>`;
+    const label = c.kind === 'dm' ? channelLabel(c) : c.name;
+    const cls = `nav__item${c.unread_count > 0 ? ' nav__item--unread' : ''}${active ? ' nav__item--active' : ''}${c.archived ? ' nav__item--archived' : ''}`;
+    return html`<li><a class=${cls} href="/w/${c.workspace_id}/c/${c.id}" aria-current=${active ? 'page' : nothing}
+        @click=${(/** @type {MouseEvent} */ e) => { if (e.ctrlKey || e.metaKey || e.shiftKey) return; e.preventDefault(); actions.open(c.id); }}>
+      ${icon}
+      <span class="nav__label">${label}</span>
+      ${c.kind === 'private' ? html`<span class="visually-hidden">(private)</span>` : nothing}
+      ${c.archived ? html`<span class="nav__tag">archived</span>` : nothing}
+      ${count > 0 ? html`<span class="badge" aria-label="${count} ${c.kind === 'dm' ? 'unread' : count === 1 ? 'mention' : 'mentions'}">${count}</span>` : nothing}
+    </a></li>`;
+  };
+  /** Folded sections still show the open and the unread rows. @param {string} name @param {any[]} rows */
+  const visible = (name, rows) => (folded.has(name) ? rows.filter((c) => c.id === store.channelId || c.unread_count > 0) : rows);
+  /** @param {string} name @param {string} addLabel @param {() => void} add */
+  const sectionHead = (name, addLabel, add) => html`<div class="nav__section">
+    <button type="button" class="nav__disclosure" aria-expanded=${String(!folded.has(name))} @click=${() => fold(name)}>
+      <span class="nav__arrow" aria-hidden="true">▾</span>${name}</button>
+    <button type="button" class="icon-button" aria-label=${addLabel} title=${addLabel} @click=${add}>+</button></div>`;
+
   const draw = () => {
     const workspace = store.workspaces.find((w) => w.id === store.workspaceId);
-    const mine = [...store.channels.values()].filter((c) => c.is_member);
-    const channels = mine.filter((c) => c.kind !== 'dm').sort((a, b) => a.name.localeCompare(b.name));
-    const dms = mine.filter((c) => c.kind === 'dm');
-    /** @param {any} c */
-    const item = (c) => {
-      const other = c.kind === 'dm' ? c.dm_user_ids.find((/** @type {string} */ id) => id !== store.me?.id) : null;
-      const status = other ? store.presence.get(other) ?? 'offline' : null;
-      return h('li', null, h('a', {
-        class: `nav__item${c.unread_count > 0 ? ' nav__item--unread' : ''}${c.id === store.channelId ? ' nav__item--active' : ''}`,
-        href: `/w/${c.workspace_id}/c/${c.id}`, 'aria-current': c.id === store.channelId ? 'page' : null,
-        onclick: (/** @type {MouseEvent} */ e) => { e.preventDefault(); actions.open(c.id); },
-      },
-      status ? h('span', { class: `presence presence--${status}`, role: 'img', 'aria-label': status }) : null,
-      h('span', { class: 'nav__label' }, channelLabel(c)),
-      c.mention_count > 0 ? h('span', { class: 'badge', 'aria-label': `${c.mention_count} mentions` }, String(c.mention_count)) : null));
-    };
-    fill(root,
-      h('div', { class: 'sidebar__top' },
-        store.workspaces.length > 1
-          ? h('select', { class: 'sidebar__switcher', 'aria-label': 'Workspace',
-            onchange: (/** @type {Event} */ e) => actions.switchWorkspace(/** @type {HTMLSelectElement} */ (e.target).value) },
-          ...store.workspaces.map((w) => h('option', { value: w.id, selected: w.id === store.workspaceId }, w.name)))
-          : h('strong', { class: 'sidebar__workspace' }, workspace?.name ?? 'OComms'),
-        h('button', { class: 'button button--small', onclick: actions.newWorkspace, 'aria-label': 'New workspace' }, '+'),
-        h('button', { class: 'button button--small', onclick: actions.invite }, 'Invite')),
-      h('nav', { class: 'nav', 'aria-label': 'Channels' },
-        h('div', { class: 'nav__section' }, h('span', null, 'Channels'),
-          h('button', { class: 'button button--small', onclick: actions.newChannel, 'aria-label': 'New channel' }, '+')),
-        h('ul', null, ...channels.map(item)),
-        h('button', { class: 'button button--link', onclick: actions.browse }, 'Browse channels'),
-        h('div', { class: 'nav__section' }, h('span', null, 'Direct messages'),
-          h('button', { class: 'button button--small', onclick: actions.newDm, 'aria-label': 'New message' }, '+')),
-        h('ul', null, ...dms.map(item))),
-      h('div', { class: 'sidebar__bottom' },
-        h('span', { class: 'connection', 'data-state': store.connection },
-          store.connection === 'open' ? '' : store.connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'),
-        h('button', { class: 'button button--small', onclick: actions.profile }, store.me?.name ?? 'Me'),
-        h('button', { class: 'button button--small', onclick: actions.theme, 'aria-label': 'Switch theme' }, '◐'),
-        h('button', { class: 'button button--small', onclick: actions.logout }, 'Log out')));
+    const { channels, dms } = sidebarSections(store.channels.values());
+    const me = store.me;
+    render(html`
+      <div class="sidebar__top">
+        <button type="button" class="sidebar__workspace" aria-haspopup="menu" aria-expanded="false" @click=${workspaceMenu}>
+          <span class="sidebar__workspace-name">${workspace?.name ?? 'OComms'}</span><span aria-hidden="true" class="sidebar__caret">▾</span></button>
+        <button type="button" class="icon-button sidebar__compose" aria-label="New message" title="New message" @click=${actions.newDm}>${pencil}</button>
+      </div>
+      <nav class="nav" aria-label="Channels and direct messages">
+        <section class="nav__group">
+          ${sectionHead('Channels', 'Create a channel', actions.newChannel)}
+          <ul>${repeat(visible('Channels', channels), (c) => c.id, row)}</ul>
+          ${folded.has('Channels') ? nothing : html`<button type="button" class="nav__add" @click=${actions.browse}>Browse channels</button>`}
+        </section>
+        <section class="nav__group">
+          ${sectionHead('Direct messages', 'New direct message', actions.newDm)}
+          <ul>${repeat(visible('Direct messages', dms), (c) => c.id, row)}</ul>
+          ${dms.length === 0 && !folded.has('Direct messages') ? html`<button type="button" class="nav__add" @click=${actions.newDm}>Message someone</button>` : nothing}
+        </section>
+      </nav>
+      <div class="sidebar__bottom">
+        <span class="connection" data-state=${store.connection}>${store.connection === 'open' ? '' : store.connection === 'connecting' ? 'Connecting…' : 'Reconnecting…'}</span>
+        <button type="button" class="sidebar__me" aria-haspopup="menu" aria-expanded="false" aria-label="You: ${me?.name ?? ''}" @click=${userMenu}>
+          ${me ? avatar(me.id, 32, { presence: true }) : nothing}
+          <span class="sidebar__me-text"><span class="sidebar__me-name">${me ? nameOf(me.id) : ''}</span>
+          <span class="sidebar__me-status">${me?.status_text || 'Active'}</span></span>
+        </button>
+      </div>`, root);
   };
   draw();
   return subscribe((what) => {
-    if (['channels', 'presence', 'connection', 'all'].includes(what)) draw();
+    if (['channels', 'presence', 'connection', 'all', 'users'].includes(what)) draw();
   });
 }
+
+/** The sidebar while the workspace loads: shapes of rows, no text. */
+export function sidebarSkeleton() {
+  const bar = () => html`<li class="nav-skeleton__row"></li>`;
+  return html`<div class="sidebar__top"><span class="nav-skeleton__title"></span></div>
+    <div class="nav" aria-busy="true" aria-label="Loading channels"><ul class="nav__group">${[1, 2, 3, 4, 5].map(bar)}</ul>
+    <ul class="nav__group">${[1, 2, 3].map(bar)}</ul></div>`;
+}
+
+const lock = html`<svg class="lock" viewBox="0 0 16 16" width="13" height="13" aria-hidden="true"><path fill="currentColor" d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm1.5 0h5V5a2.5 2.5 0 0 0-5 0v2Z"/></svg>`;
+const pencil = html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M11.6 1.6a2 2 0 0 1 2.8 2.8l-8.2 8.2-3.7.9.9-3.7 8.2-8.2Zm1.8 1a.6.6 0 0 0-.8 0L11.8 3.4l.8.8.8-.8a.6.6 0 0 0 0-.8ZM11.6 5.2l-.8-.8-6.4 6.4-.4 1.2 1.2-.4 6.4-6.4Z"/></svg>`;
+export { lock };

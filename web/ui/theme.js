@@ -1,14 +1,17 @@
 // @ts-check
-/** Light, dark or the system's: chosen here, remembered per browser, applied before first
- * paint by theme.js. */
+/** Light, dark or the system's: chosen in the user menu, remembered per browser, applied before
+ * first paint by theme.js. */
 
-const ORDER = ['system', 'light', 'dark'];
+/** @returns {'system' | 'light' | 'dark'} */
+export function themeChoice() {
+  const stored = localStorage.getItem('ocomms-theme');
+  return stored === 'light' || stored === 'dark' ? stored : 'system';
+}
 
-export function toggleTheme() {
-  const current = localStorage.getItem('ocomms-theme') ?? 'system';
-  const next = ORDER[(ORDER.indexOf(current) + 1) % ORDER.length];
-  localStorage.setItem('ocomms-theme', next);
-  apply(next);
+/** Remembers and applies a choice. @param {string} choice */
+export function setTheme(choice) {
+  localStorage.setItem('ocomms-theme', choice);
+  apply(choice);
 }
 
 /** @param {string} choice */
@@ -17,3 +20,6 @@ export function apply(choice) {
   document.documentElement.dataset.theme = dark ? 'dark' : 'light';
   document.documentElement.dataset.themeChoice = choice;
 }
+
+// "System" follows the system while the page is open.
+matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => apply(themeChoice()));

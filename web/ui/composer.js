@@ -1,0 +1,135 @@
+// @ts-check
+/** The composer: a rounded box with the text, a send button enabled only with content, the
+ * length counter near the limit, the reason a send was refused, the channel's draft, editing of
+ * one's own message, and `:shortcode:` completion as the closing colon is typed. */
+import { h } from './dom.js';
+import { store } from '../state/store.js';
+import { loadDraft, saveDraft } from '../state/drafts.js';
+import { completeAt } from '../state/emoji.js';
+import { loadEmoji, emojiTable } from './emoji.js';
+
+/** The server's content limit (API.md: 40,000 characters → 413). */
+export const MAX_LENGTH = 40_000;
+/** The counter shows from this length on. */
+const COUNT_FROM = 36_000;
+const count = new Intl.NumberFormat();
+
+/**
+ * @param {{cid: string, label: string, send: (text: string) => void, save: (id: string, text: string) => Promise<void>,
+ *   typing: () => void, editLast: () => any, done: (id: string | null) => void}} opts
+ *   `done` is told when an edit ends (saved or cancelled), with the message id
+ */
+export function mountComposer({ cid, label, send, save, typing, editLast, done }) {
+  const input = /** @type {HTMLTextAreaElement} */ (h('textarea', { class: 'composer__input', rows: 1,
+    'aria-label': `Message ${label}`, placeholder: `Message ${label}`, 'aria-describedby': `composer-note-${cid}` }));
+  const counter = h('span', { class: 'composer__counter', hidden: true, 'aria-live': 'polite' });
+  const submitButton = /** @type {HTMLButtonElement} */ (h('button', { class: 'composer__send', type: 'submit', 'aria-label': 'Send', title: 'Send (Enter)', disabled: true }, sendIcon()));
+  const note = h('p', { class: 'composer__note', id: `composer-note-${cid}`, role: 'alert' });
+  const editingLabel = h('p', { class: 'composer__editing', hidden: true }, 'Editing message · Enter to save, Esc to cancel');
+  const form = /** @type {HTMLFormElement} */ (h('form', { class: 'composer', onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); submit(); } },
+    editingLabel,
+    h('div', { class: 'composer__box' }, input, h('div', { class: 'composer__bar' }, counter, submitButton)),
+    note));
+  const me = store.me?.id ?? '';
+  /** @type {{id: string, before: string} | null} */ let editing = null;
+  let lastTyping = 0;
+
+  const refresh = () => {
+    input.style.height = 'auto';
+    input.style.height = `${Math.min(input.scrollHeight, 240)}px`;
+    const n = input.value.length;
+    counter.hidden = n < COUNT_FROM;
+    counter.textContent = `${count.format(n)} / ${count.format(MAX_LENGTH)}`;
+    counter.classList.toggle('composer__counter--over', n > MAX_LENGTH);
+    submitButton.disabled = !input.value.trim();
+    if (n <= MAX_LENGTH && note.dataset.kind === 'length') say('');
+  };
+  const say = (/** @type {string} */ text, kind = '') => { note.textContent = text; note.dataset.kind = kind; };
+
+  function submit() {
+    const content = input.value.trim();
+    if (!content) return;
+    if (content.length > MAX_LENGTH) {
+      say(`This message is ${count.format(content.length)} characters long; the limit is ${count.format(MAX_LENGTH)}. Shorten it or split it into several messages.`, 'length');
+      return;
+    }
+    say('');
+    if (editing) {
+      const { id, before } = editing;
+      stopEditing(before);
+      save(id, content).catch((/** @type {any} */ e) => say(`The edit was not saved: ${e.message}.`));
+      done(id);
+      return;
+    }
+    input.value = '';
+    saveDraft(localStorage, me, cid, '');
+    refresh();
+    send(content);
+  }
+
+  /** @param {{id: string, content: string}} m */
+  function startEdit(m) {
+    editing = { id: m.id, before: editing ? editing.before : input.value };
+    input.value = m.content;
+    form.classList.add('composer--editing');
+    editingLabel.hidden = false;
+    refresh();
+    input.focus();
+    input.setSelectionRange(input.value.length, input.value.length);
+  }
+  /** @param {string} restore the draft that was there before */
+  function stopEditing(restore) {
+    editing = null;
+    form.classList.remove('composer--editing');
+    editingLabel.hidden = true;
+    input.value = restore;
+    refresh();
+  }
+
+  input.addEventListener('input', (e) => {
+    if (!editing) saveDraft(localStorage, me, cid, input.value);
+    refresh();
+    if (/** @type {InputEvent} */ (e).data === ':') completeShortcode();
+    if (Date.now() - lastTyping > 2000 && input.value && !editing) { lastTyping = Date.now(); typing(); }
+  });
+  async function completeShortcode() {
+    const table = emojiTable() ?? await loadEmoji();
+    const caret = input.selectionStart;
+    const next = completeAt(input.value, caret, table);
+    if (!next || input.selectionStart !== caret) return;
+    input.value = next.text;
+    input.setSelectionRange(next.caret, next.caret);
+    if (!editing) saveDraft(localStorage, me, cid, input.value);
+    refresh();
+  }
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
+    else if (e.key === 'ArrowUp' && !input.value && !editing) {
+      const mine = editLast();
+      if (mine) { e.preventDefault(); startEdit(mine); }
+    } else if (e.key === 'Escape' && editing) {
+      e.preventDefault();
+      const id = editing.id;
+      stopEditing(editing.before);
+      done(id);
+    }
+  });
+
+  input.value = loadDraft(localStorage, me, cid);
+  queueMicrotask(refresh);
+  return { form, input, startEdit, say, focus: () => input.focus() };
+}
+
+function sendIcon() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svgEl = document.createElementNS(ns, 'svg');
+  svgEl.setAttribute('viewBox', '0 0 16 16');
+  svgEl.setAttribute('width', '16');
+  svgEl.setAttribute('height', '16');
+  svgEl.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', 'M2 8.5L14 2l-3.5 12-2.5-5z');
+  path.setAttribute('fill', 'currentColor');
+  svgEl.append(path);
+  return svgEl;
+}
