@@ -13,7 +13,7 @@ import { mountSidebar, sidebarSkeleton } from './ui/sidebar.js';
 import { mountHeader } from './ui/header.js';
 import { mountMembersPanel } from './ui/panels.js';
 import { quickSwitcher, browseChannels, newDm as pickDm } from './ui/switcher.js';
-import { mountChannel } from './ui/channel.js';
+import { mountChannel, focusMessage } from './ui/channel.js';
 import { workspaceActions, channelActions } from './ui/actions.js';
 import { setTheme } from './ui/theme.js';
 
@@ -38,6 +38,7 @@ function onFrame(frame) {
       break;
     case 'message.created': case 'message.updated': case 'message.deleted':
     case 'channel.member_left': case 'channel.updated': case 'thread.updated':
+    case 'reaction.added': case 'reaction.removed': case 'message.pinned': case 'message.unpinned':
       chat.onPersistent(frame);
       break;
     case 'member.updated': setRole(frame.workspace_id, frame.user_id, frame.role); break;
@@ -111,8 +112,10 @@ async function boot() {
   const { workspaces } = await get('/workspaces');
   store.workspaces = workspaces;
   if (workspaces.length === 0) return firstRun();
-  const [, wid, cid] = location.pathname.match(/^\/w\/([^/]+)(?:\/c\/([^/]+))?/) ?? [];
+  const [, wid, cid, mid] = location.pathname.match(/^\/w\/([^/]+)(?:\/c\/([^/]+)(?:\/m\/([^/]+))?)?/) ?? [];
   await openWorkspace(workspaces.some((/** @type {any} */ w) => w.id === wid) ? wid : workspaces[0].id, cid);
+  // A permalink: the channel opens at the message, highlighted.
+  if (mid) focusMessage(mid);
 }
 
 /** A new account with no workspace: make one. */

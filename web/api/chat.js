@@ -1,7 +1,7 @@
 // @ts-check
 /** What the client does over the network: load, catch up, send, edit, delete, read. Each call
  * updates the store; the views follow it. */
-import { get, post, patch, del } from './http.js';
+import { get, post, patch, del, ApiError } from './http.js';
 import { store, changed, logOf, setLog, putChannel, applyPersistent, markRead } from '../state/store.js';
 import { mergeMessages, putPending, dropPending, confirmPending, markPending, cap } from '../state/messages.js';
 import * as outbox from '../state/outbox.js';
@@ -10,7 +10,9 @@ import * as outbox from '../state/outbox.js';
 export const MAX_MESSAGES = 400;
 
 export async function loadMe() {
-  const { user } = await get('/me');
+  // Asked without an error when logged out: the cookie is HttpOnly, so only the server knows.
+  const { user } = await get('/auth/session');
+  if (!user) throw new ApiError(401, 'unauthenticated', 'not logged in');
   store.me = user;
   store.users.set(user.id, user);
 }

@@ -137,8 +137,8 @@ export async function run({ browser, base, step, shots, WAIT }) {
     await api(gilToken, 'PATCH', `/workspaces/${wid}/members/${halId}`, { role: 'admin' });
     await me.getByText('Active · Workspace admin').waitFor({ timeout: WAIT });
     assert.equal(await hal.evaluate((w) => window.__ocomms.store.workspaces.find((x) => x.id === w).role, wid), 'admin');
-    // Now an admin, Hal is offered removal of others from the workspace.
-    await hal.getByRole('button', { name: 'Remove Ivy Chen from the workspace' }).waitFor({ state: 'attached', timeout: WAIT });
+    // Removal is from one channel, never from the default one: none is offered here.
+    assert.equal(await hal.getByRole('button', { name: 'Remove Ivy Chen from the channel' }).count(), 0);
     await hal.getByRole('button', { name: 'Close members' }).click();
   });
 
@@ -217,11 +217,18 @@ export async function run({ browser, base, step, shots, WAIT }) {
     await panel.getByRole('option', { name: /Hal Jordan/ }).click();
     await panel.locator('.member', { hasText: 'Hal Jordan' }).getByText('Active').waitFor({ timeout: WAIT });
     await gil.getByRole('button', { name: '3 members' }).waitFor({ timeout: WAIT });
-    // An admin may remove people from the workspace (the API has no removal from one channel).
-    await panel.getByRole('button', { name: 'Remove Hal Jordan from the workspace' }).waitFor({ timeout: WAIT });
     const cid = new URL(gil.url()).pathname.split('/')[4];
     const { members } = await api(ivyToken, 'GET', `/channels/${cid}/members`);
     assert.deepEqual(members.map((u) => u.name).sort(), ['Gil Owner', 'Hal Jordan', 'Ivy Chen']);
+    await hal.locator('.nav__item', { hasText: 'leads-team' }).waitFor({ timeout: WAIT });
+    // An admin takes someone out of this channel (they stay in the workspace); the channel
+    // leaves their sidebar at once.
+    await panel.getByRole('button', { name: 'Remove Hal Jordan from the channel' }).click();
+    await gil.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    await gil.getByRole('button', { name: '2 members' }).waitFor({ timeout: WAIT });
+    await hal.locator('.nav__item', { hasText: 'leads-team' }).waitFor({ state: 'detached', timeout: WAIT });
+    const halId = (await api(halToken, 'GET', '/me')).user.id;
+    await api(gilToken, 'POST', `/channels/${cid}/members`, { user_id: halId });
     await hal.locator('.nav__item', { hasText: 'leads-team' }).waitFor({ timeout: WAIT });
     await gil.screenshot({ path: join(shots, 'chrome-members-panel.png') });
     await gil.keyboard.press('Escape');

@@ -5,7 +5,8 @@
 /**
  * @typedef {{id: string, channel_id: string, seq: number, author_id: string, content: string,
  *   html: string, created_at: string, edited_at: string | null, deleted: boolean,
- *   thread_root_id: string | null, reply_count: number, mentions: string[], idempotency_key?: string | null}} Message
+ *   thread_root_id: string | null, reply_count: number, mentions: string[], idempotency_key?: string | null, reactions?: Reaction[]}} Message
+ * @typedef {{emoji: string, count: number, user_ids: string[]}} Reaction
  * @typedef {{clientId: string, channelId: string, content: string, status: 'pending' | 'failed',
  *   created_at: string, reason: string, retry: boolean}} Pending a message of one's own on its way:
  *   `clientId` is the idempotency key it is sent with; `reason` why it failed; `retry` whether
@@ -44,7 +45,7 @@ export function classify(lastSeq, seq) {
 
 /**
  * Applies one persistent event to a log; returns the new log.
- * @param {ChannelLog} log @param {{type: string, seq: number, message?: Message, message_id?: string, root_id?: string, reply_count?: number}} event
+ * @param {ChannelLog} log @param {{type: string, seq: number, message?: Message, message_id?: string, root_id?: string, reply_count?: number, emoji?: string, user_id?: string}} event
  * @returns {ChannelLog}
  */
 export function applyEvent(log, event) {
@@ -54,10 +55,32 @@ export function applyEvent(log, event) {
   } else if (event.type === 'message.deleted') {
     messages = messages.map((m) =>
       m.id === event.message_id ? { ...m, deleted: true, content: '', html: '' } : m);
+  } else if (event.type === 'reaction.added' || event.type === 'reaction.removed') {
+    messages = messages.map((m) => (m.id === event.message_id ? { ...m, reactions: react(m.reactions ?? [], event) } : m));
   } else if (event.type === 'thread.updated') {
     messages = messages.map((m) => (m.id === event.root_id ? { ...m, reply_count: event.reply_count ?? m.reply_count } : m));
   }
   return { ...log, messages, lastSeq: Math.max(log.lastSeq, event.seq) };
+}
+
+/**
+ * A message's reactions after one was added or removed (idempotent: a repeat changes nothing).
+ * @param {Reaction[]} reactions @param {{type: string, emoji?: string, user_id?: string}} event
+ * @returns {Reaction[]}
+ */
+export function react(reactions, event) {
+  const { emoji = '', user_id: user = '' } = event;
+  const adding = event.type === 'reaction.added';
+  const found = reactions.find((r) => r.emoji === emoji);
+  if (adding) {
+    if (found?.user_ids.includes(user)) return reactions;
+    if (!found) return [...reactions, { emoji, count: 1, user_ids: [user] }];
+    return reactions.map((r) => (r === found ? { ...r, count: r.count + 1, user_ids: [...r.user_ids, user] } : r));
+  }
+  if (!found || !found.user_ids.includes(user)) return reactions;
+  return reactions
+    .map((r) => (r === found ? { ...r, count: r.count - 1, user_ids: r.user_ids.filter((u) => u !== user) } : r))
+    .filter((r) => r.count > 0);
 }
 
 /**

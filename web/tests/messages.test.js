@@ -75,3 +75,16 @@ test('a thread.updated event sets its root reply count and advances the log', ()
   assert.equal(log.messages[0].reply_count, 1);
   assert.equal(log.lastSeq, 3);
 });
+
+test('reaction events add and remove one person once, dropping empty reactions', () => {
+  let log = { ...emptyLog(), lastSeq: 1, messages: [{ ...msg(1), reactions: [] }] };
+  const added = { type: 'reaction.added', seq: 2, message_id: 'm1', emoji: '👍', user_id: 'ana' };
+  log = applyEvent(log, added);
+  log = applyEvent(log, { ...added, seq: 3 });
+  log = applyEvent(log, { ...added, seq: 4, user_id: 'ben' });
+  assert.deepEqual(log.messages[0].reactions, [{ emoji: '👍', count: 2, user_ids: ['ana', 'ben'] }]);
+  log = applyEvent(log, { ...added, type: 'reaction.removed', seq: 5 });
+  log = applyEvent(log, { ...added, type: 'reaction.removed', seq: 6, user_id: 'ben' });
+  assert.deepEqual(log.messages[0].reactions, []);
+  assert.equal(log.lastSeq, 6);
+});

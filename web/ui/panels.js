@@ -43,12 +43,13 @@ export function mountMembersPanel(root, cid, { close, adding = false }) {
     draw();
   };
   /** @param {string} userId */
-  const removeFromWorkspace = async (userId) => {
+  const removeFromChannel = async (userId) => {
     const name = nameOf(userId);
-    if (!(await yesNo(`Remove ${name} from the workspace?`, `${name} will lose access to every channel of this workspace. There is no way to remove someone from one channel only.`, 'Remove', 'Cancel'))) return;
+    const c = store.channels.get(cid);
+    const where = c ? channelTitle(c) : 'this channel';
+    if (!(await yesNo(`Remove ${name} from ${where}?`, `${name} will no longer see ${where}. They stay in the workspace.`, 'Remove', 'Cancel'))) return;
     try {
-      await del(`/workspaces/${store.workspaceId}/members/${userId}`);
-      store.roles.delete(userId);
+      await del(`/channels/${cid}/members/${userId}`);
       setChannelMembers(cid, (store.channelMembers.get(cid) ?? []).filter((id) => id !== userId));
     } catch (err) {
       error = err instanceof ApiError ? err.message : 'Not removed. Try again.';
@@ -77,12 +78,12 @@ export function mountMembersPanel(root, cid, { close, adding = false }) {
     const person = (/** @type {string} */ id) => {
       const role = store.roles.get(id) ?? '';
       const status = store.presence.get(id) ?? 'offline';
-      const removable = admin && id !== mine && (role !== 'owner' || store.roles.get(mine ?? '') === 'owner');
+      const removable = admin && id !== mine && !c.is_default && c.kind !== 'dm';
       return html`<li class="member">
         ${avatar(id, 36, { presence: true })}
         <span class="member__text"><span class="member__name">${nameOf(id)}${id === mine ? ' (you)' : ''}</span>
           <span class="member__meta">${status === 'online' ? 'Active' : status === 'away' ? 'Away' : 'Offline'}${ROLE[role] ? ` · ${ROLE[role]}` : ''}${store.users.get(id)?.status_text ? ` · ${store.users.get(id)?.status_text}` : ''}</span></span>
-        ${removable ? html`<button type="button" class="button button--small" aria-label="Remove ${nameOf(id)} from the workspace" @click=${() => removeFromWorkspace(id)}>Remove</button>` : nothing}
+        ${removable ? html`<button type="button" class="button button--small" aria-label="Remove ${nameOf(id)} from the channel" @click=${() => removeFromChannel(id)}>Remove</button>` : nothing}
       </li>`;
     };
     render(html`<section class="panel" aria-label="Members of ${channelTitle(c)}">

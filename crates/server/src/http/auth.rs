@@ -9,14 +9,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::extract::{AuthUser, ClientIp, Json, SESSION_COOKIE, check_login_origin};
+use super::extract::{AuthUser, ClientIp, Json, SESSION_COOKIE, bearer_token, check_login_origin};
 use crate::domain::models::User;
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::service::auth::{self, LoggedIn, SESSION_TTL_MS, SignUp};
+use crate::service::users;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(signup)).routes(routes!(login)).routes(routes!(logout))
+    OpenApiRouter::new()
+        .routes(routes!(signup))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(session))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -93,4 +98,30 @@ async fn login(
 async fn logout(State(state): State<AppState>, user: AuthUser) -> ApiResult<impl IntoResponse> {
     auth::log_out(&state, &user.user_id, &user.session).await?;
     Ok((StatusCode::NO_CONTENT, session_cookie(&state, String::new(), 0)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionAnswer {
+    /// The logged-in user, or null.
+    user: Option<User>,
+}
+
+/// Who the caller is, if anyone: 200 with `user: null` when not logged in, so that a page can
+/// ask on load without an error (the session cookie is HttpOnly: scripts cannot look for it).
+#[utoipa::path(get, path = "/auth/session", tag = "auth", security(()),
+    responses((status = 200, body = SessionAnswer), (status = "4XX", body = ErrorBody)))]
+async fn session(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<axum::Json<SessionAnswer>> {
+    let Some(token) = bearer_token(&headers).or_else(|| super::extract::session_cookie(&headers)) else {
+        return Ok(axum::Json(SessionAnswer { user: None }));
+    };
+    let user = match auth::authenticate(&state, &token).await {
+        Ok((user_id, _)) => match users::me(&state, &user_id).await {
+            Ok(user) => Some(user),
+            Err(ApiError::Unauthenticated) => None,
+            Err(e) => return Err(e),
+        },
+        Err(ApiError::Unauthenticated) => None,
+        Err(e) => return Err(e),
+    };
+    Ok(axum::Json(SessionAnswer { user }))
 }

@@ -242,3 +242,18 @@ async fn admin_commands(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
 }
 both!(admin_commands);
+
+/// A page can ask who is logged in without an error: 200 with the user, or with null.
+async fn the_session_is_answered_without_an_error(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let ana = server.signup("Ana").await;
+    let (status, body) = server.anonymous().get("/api/v1/auth/session").await;
+    assert_eq!((status, body["user"].is_null()), (StatusCode::OK, true), "{body}");
+    let (status, body) = ana.get("/api/v1/auth/session").await;
+    assert_eq!((status, body["user"]["id"].as_str()), (StatusCode::OK, Some(ana.user_id.as_str())));
+    let mut stale = server.anonymous();
+    stale.token = Some("not-a-token".into());
+    let (status, body) = stale.get("/api/v1/auth/session").await;
+    assert_eq!((status, body["user"].is_null()), (StatusCode::OK, true));
+}
+both!(the_session_is_answered_without_an_error);

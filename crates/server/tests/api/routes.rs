@@ -38,6 +38,7 @@ pub const ROUTES: &[Route] = &[
         Some(r#"{"email": "owner@example.com", "password": "correct horse battery"}"#),
         [200, 200, 200, 200, 200],
     ),
+    r("GET /api/v1/auth/session", "/api/v1/auth/session", None, [200, 200, 200, 200, 200]),
     r("GET /api/v1/me", "/api/v1/me", None, [401, 200, 200, 200, 200]),
     r("PATCH /api/v1/me", "/api/v1/me", Some(r#"{"status_text": "here"}"#), [401, 200, 200, 200, 200]),
     r("GET /api/v1/users/{id}", "/api/v1/users/{owner}", None, [401, 404, 200, 200, 200]),
