@@ -84,7 +84,7 @@ try {
     assert.match(inviteLink, /\/invite\/[0-9a-f]+$/);
     await ana.getByRole('button', { name: 'Done' }).click();
     await ben.goto(inviteLink);
-    await ben.getByRole('heading', { name: 'Create an account to join the workspace' }).waitFor({ timeout: WAIT });
+    await ben.getByRole('heading', { name: 'Create an account to join Acme' }).waitFor({ timeout: WAIT });
     await ben.getByLabel('Name').fill('Ben');
     await ben.getByLabel('Email').fill('ben@example.com');
     await ben.getByLabel('Password').fill('correct horse battery');
@@ -271,6 +271,17 @@ try {
     await ben.getByRole('button', { name: 'Back to OComms' }).click();
     await ben.waitForURL((url) => url.pathname.startsWith('/w/'), { timeout: WAIT });
     await ben.getByRole('heading', { name: '# general' }).waitFor({ timeout: WAIT });
+  });
+
+  await step('logged out, an unknown invite link says so before any form', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${base}/invite/not-a-real-code`);
+    await page.getByRole('heading', { name: 'This invite link is not valid' }).waitFor({ timeout: WAIT });
+    assert.equal(await page.getByLabel('Password').count(), 0, 'no sign-up form for a dead link');
+    await page.getByRole('button', { name: 'Back to OComms' }).click();
+    await page.getByRole('heading', { name: 'Log in to OComms' }).waitFor({ timeout: WAIT });
+    assert.equal(new URL(page.url()).pathname, '/');
+    await page.context().close();
   });
 
   await step('logging in on an invite link asks before joining, then "Join" lands in the workspace', async () => {

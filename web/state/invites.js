@@ -37,11 +37,14 @@ export function stepFor(invite) {
  * kept and the logged-in flow asks first.
  * @param {'signup' | 'login'} mode
  * @param {string} [code] the invite code of the page, if it is an invite link
+ * @param {string} [workspace] the invite's workspace, when the link was checked
  * @returns {{title: string, note: string | null, next: string}} */
-export function authPage(mode, code) {
+export function authPage(mode, code, workspace) {
   if (!code) return { title: mode === 'signup' ? 'Create your account' : 'Log in to OComms', note: null, next: '/' };
-  if (mode === 'signup') return { title: 'Create an account to join the workspace', note: 'You have been invited to a workspace. Creating your account here joins it.', next: '/' };
-  return { title: 'Log in to OComms', note: 'You have been invited to a workspace. Once you are logged in, you will be asked whether to join it.', next: `/invite/${code}` };
+  const it = workspace ?? 'the workspace';
+  const a = workspace ?? 'a workspace';
+  if (mode === 'signup') return { title: `Create an account to join ${it}`, note: `You have been invited to ${a}. Creating your account here joins it.`, next: '/' };
+  return { title: 'Log in to OComms', note: `You have been invited to ${a}. Once you are logged in, you will be asked whether to join it.`, next: `/invite/${code}` };
 }
 
 /** Why the server would not show or redeem an invite, by HTTP status (0: unreachable). A code of

@@ -45,6 +45,7 @@ test('signing up on an invite link joins with the account, and the page says so'
     note: 'You have been invited to a workspace. Creating your account here joins it.',
     next: '/',
   });
+  assert.equal(authPage('signup', 'abc', 'Acme').title, 'Create an account to join Acme', 'named once the link is checked');
 });
 
 test('without an invite, the page is the plain one and leads home', () => {

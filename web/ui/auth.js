@@ -1,8 +1,9 @@
 // @ts-check
 /** Sign-up and log-in, and the invite landing page. */
 import { h, fill } from './dom.js';
-import { post, ApiError } from '../api/http.js';
-import { authPage } from '../state/invites.js';
+import { get, post, ApiError } from '../api/http.js';
+import { authPage, refusal, BACK_TO_APP } from '../state/invites.js';
+import { notice } from './dialogs.js';
 
 const LOGGED_OUT = 'ocomms-logged-out';
 
@@ -33,13 +34,28 @@ function failure(err, mode) {
  * @param {HTMLElement} root
  * @param {{invite?: string, onDone: (next: string) => void}} opts where to go once logged in
  */
-export function showAuth(root, { invite, onDone }) {
+export async function showAuth(root, { invite, onDone }) {
   /** @type {'signup' | 'login'} */
   let mode = invite ? 'signup' : 'login';
+  /** @type {string | undefined} */
+  let workspace;
+  if (invite) {
+    // The link is checked before any form: an invalid or spent one is said plainly.
+    fill(root, h('main', { class: 'auth' }));
+    try {
+      workspace = (await get(`/invites/${invite}`)).invite.workspace_name;
+    } catch (e) {
+      const why = refusal(e instanceof ApiError ? e.status : 0);
+      await notice(why.title, why.text, BACK_TO_APP);
+      history.replaceState(null, '', '/');
+      invite = undefined;
+      mode = 'login';
+    }
+  }
   const error = h('p', { class: 'auth__error', role: 'alert' });
   const render = () => {
     const signup = mode === 'signup';
-    const page = authPage(mode, invite);
+    const page = authPage(mode, invite, workspace);
     const form = h('form', { class: 'auth__form', onsubmit: submit },
       h('h1', { class: 'auth__title' }, page.title),
       page.note === null ? null : h('p', { class: 'auth__note' }, page.note),
@@ -66,7 +82,7 @@ export function showAuth(root, { invite, onDone }) {
       if (mode === 'signup') await post('/auth/signup', { ...data, invite_code: invite });
       else await post('/auth/login', data);
       setLoggedOut(false);
-      onDone(authPage(mode, invite).next);
+      onDone(authPage(mode, invite, workspace).next);
     } catch (err) {
       error.textContent = failure(err, mode);
     }

@@ -214,16 +214,19 @@ pub struct InvitePreviewAnswer {
     invite: InvitePreviewBody,
 }
 
-/// What an invite leads to, so a client can ask before accepting it: 404 for an unknown code,
-/// 409 for an expired or used-up one.
+/// What an invite leads to, so a client can ask before accepting it, or check a link before
+/// showing a sign-up form (no session needed: holding the code is what counts): 404 for an
+/// unknown code, 409 for an expired or used-up one.
 #[utoipa::path(get, path = "/invites/{code}", tag = "workspaces", params(("code" = String, Path)),
+    security((), ("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = InvitePreviewAnswer), (status = "4XX", body = ErrorBody)))]
 async fn preview_invite(
     State(state): State<AppState>,
-    user: AuthUser,
+    user: Option<AuthUser>,
     Path(code): Path<String>,
 ) -> ApiResult<axum::Json<InvitePreviewAnswer>> {
-    let p = workspaces::preview_invite(&state, &user.user_id, &code).await?;
+    let caller = user.map(|u| u.user_id).unwrap_or_default();
+    let p = workspaces::preview_invite(&state, &caller, &code).await?;
     Ok(axum::Json(InvitePreviewAnswer {
         invite: InvitePreviewBody {
             code: p.code,

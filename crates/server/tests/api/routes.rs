@@ -225,7 +225,7 @@ pub const ROUTES: &[Route] = &[
         None,
         [401, 404, 404, 200, 200],
     ),
-    r("GET /api/v1/invites/{code}", "/api/v1/invites/{fresh_code}", None, [401, 200, 200, 200, 200]),
+    r("GET /api/v1/invites/{code}", "/api/v1/invites/{fresh_code}", None, [200, 200, 200, 200, 200]),
     r(
         "POST /api/v1/invites/{code}/accept",
         "/api/v1/invites/{fresh_code}/accept",

@@ -194,7 +194,15 @@ async fn an_invite_is_previewed_before_accepting(backend: Backend) {
     assert_error(status, &body, StatusCode::CONFLICT, "conflict");
     let (status, body) = cy.get("/api/v1/invites/not-a-real-code").await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
-    let (status, _) = server.anonymous().get(&format!("/api/v1/invites/{code}")).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // No session needed: a logged-out page checks the link before showing a sign-up form.
+    let (status, body) = server.anonymous().get(&format!("/api/v1/invites/{code}")).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "conflict");
+    let fresh = ana.ok(Method::POST, &format!("/api/v1/workspaces/{wid}/invites"), Some(json!({}))).await;
+    let fresh = fresh["invite"]["code"].as_str().unwrap().to_string();
+    let anonymous = server.anonymous().get(&format!("/api/v1/invites/{fresh}")).await.1;
+    assert_eq!(
+        (anonymous["invite"]["workspace_name"].as_str(), anonymous["invite"]["already_member"].as_bool()),
+        (Some("Acme"), Some(false))
+    );
 }
 both!(an_invite_is_previewed_before_accepting);
