@@ -185,6 +185,7 @@ export async function run({ browser, base, step, shots, WAIT }) {
     await page.locator('.skeleton').first().waitFor({ timeout: WAIT });
     await page.screenshot({ path: join(shots, 'pane-loading.png') });
     await page.locator('.intro', { hasText: 'This is the very beginning of #second' }).waitFor({ timeout: WAIT });
+    await page.locator('.intro__meta', { hasText: /^Dee Park created this channel on / }).waitFor({ timeout: WAIT });
     assert.equal(await page.locator('.skeleton').count(), 0);
     await page.unroute(`**/api/v1/channels/${second}/messages?*`, slow);
   });

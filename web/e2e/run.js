@@ -24,10 +24,12 @@ const port = await new Promise((resolve) => {
   const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
 });
 const base = `http://127.0.0.1:${port}`;
+// OCOMMS_E2E_DATABASE_URL=postgres://… runs the server on PostgreSQL (CI runs the suite on both).
+const database = process.env.OCOMMS_E2E_DATABASE_URL ? ['--database-url', process.env.OCOMMS_E2E_DATABASE_URL] : [];
 // OCOMMS_E2E_WEB_DIR=web serves the client from disk (edits show without rebuilding the binary);
 // a relative path is taken from the repository's root, wherever the runner is started.
 const webDir = process.env.OCOMMS_E2E_WEB_DIR ? ['--web-dir', resolve(repo, process.env.OCOMMS_E2E_WEB_DIR)] : [];
-const server = spawn(binary, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', mkdtempSync(join(tmpdir(), 'ocomms-e2e-')), '--log', 'warn', '--signups-per-ip-per-hour', '0', ...webDir],
+const server = spawn(binary, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', mkdtempSync(join(tmpdir(), 'ocomms-e2e-')), '--log', 'warn', '--signups-per-ip-per-hour', '0', ...database, ...webDir],
   { stdio: ['ignore', 'inherit', 'inherit'] });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -58,6 +60,17 @@ try {
   const ana = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   const ben = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   const figures = {};
+
+  await step('a first visit shows the log-in page and logs no console error', async () => {
+    const page = await (await browser.newContext()).newPage();
+    const errors = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(base);
+    await page.getByRole('heading', { name: 'Log in to OComms' }).waitFor({ timeout: WAIT });
+    assert.deepEqual(errors, []);
+    await page.context().close();
+  });
 
   await step('Ana signs up and creates a workspace', async () => {
     await ana.goto(base);

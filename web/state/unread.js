@@ -4,7 +4,8 @@
 /**
  * @typedef {{id: string, name: string, kind: string, is_member: boolean, last_seq: number,
  *   last_read_seq: number, unread_count: number, mention_count: number, topic: string,
- *   dm_user_ids: string[], workspace_id: string, archived: boolean, is_default: boolean}} Channel
+ *   dm_user_ids: string[], workspace_id: string, archived: boolean, is_default: boolean,
+ *   created_by?: string, created_at?: string}} Channel
  */
 
 /**

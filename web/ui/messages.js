@@ -111,11 +111,18 @@ export function intro(channel, label) {
   return html`<li class="intro">
     <p class="intro__title">${dm ? `This is the very beginning of your conversation with ${label}`
       : html`This is the very beginning of <strong class="intro__name">${channel.kind === 'private' ? icon('lock') : '#'}${channel.name}</strong>`}</p>
+    ${!dm && channel.created_by ? html`<p class="intro__meta">${nameOf(channel.created_by)} created this channel on ${longDate(channel.created_at)}.</p>` : nothing}
     ${channel.topic ? html`<p class="intro__topic">${channel.topic}</p>` : nothing}
     ${dm ? nothing : html`<p class="intro__note">${channel.kind === 'private'
       ? 'A private channel: only invited people can see it.'
       : 'Everyone in the workspace can find and join this channel.'}</p>`}
   </li>`;
+}
+
+/** "1 December 2026", in the reader's locale. @param {string | undefined} at */
+function longDate(at) {
+  const d = at ? new Date(at) : null;
+  return d && !Number.isNaN(d.getTime()) ? d.toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' }) : 'an unknown day';
 }
 
 /** Whether the user is an admin of the open workspace (may delete anyone's message). */

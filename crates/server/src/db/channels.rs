@@ -22,6 +22,8 @@ pub struct ChannelRow {
     pub last_read_seq: i64,
     pub unread_count: i64,
     pub mention_count: i64,
+    pub created_by: String,
+    pub created_at: i64,
     /// The viewer's notification preferences ('all' and false when not a member).
     pub notify_level: String,
     pub muted: bool,
@@ -32,7 +34,7 @@ pub struct ChannelRow {
 macro_rules! channel_select {
     () => {
         "SELECT c.id, c.workspace_id, c.name, c.kind, c.topic, c.dm_key, c.is_default, c.archived,
-                c.last_seq, cm.user_id IS NOT NULL AS is_member,
+                c.last_seq, c.created_by, c.created_at, cm.user_id IS NOT NULL AS is_member,
                 COALESCE(cm.last_read_seq, 0) AS last_read_seq,
                 CASE WHEN cm.user_id IS NULL THEN 0 ELSE (
                     SELECT COUNT(*) FROM messages m

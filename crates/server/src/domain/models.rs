@@ -107,6 +107,9 @@ pub struct Channel {
     pub unread_count: i64,
     /// Unread messages that mention the caller.
     pub mention_count: i64,
+    /// Who made the channel, and when (the channel's intro says so).
+    pub created_by: String,
+    pub created_at: String,
     /// The caller's notification preferences for the channel: `all`, `mentions` or `nothing`,
     /// and whether it is muted (neither bold nor counted).
     pub notifications: Notifications,

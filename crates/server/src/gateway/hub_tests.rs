@@ -67,6 +67,8 @@ fn channel(id: &str, last_seq: i64) -> Channel {
         unread_count: 0,
         mention_count: 0,
         notifications: crate::domain::models::Notifications { level: "all".into(), muted: false },
+        created_by: "ana".into(),
+        created_at: "2026-12-01T00:00:00Z".into(),
     }
 }
 

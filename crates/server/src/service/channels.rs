@@ -39,6 +39,8 @@ pub fn to_api(row: ChannelRow) -> ApiResult<Channel> {
         unread_count: row.unread_count,
         mention_count: row.mention_count,
         notifications: Notifications { level: row.notify_level, muted: row.muted },
+        created_by: row.created_by,
+        created_at: rfc3339(row.created_at),
     })
 }
 
