@@ -13,7 +13,7 @@ import { mountSidebar, sidebarSkeleton } from './ui/sidebar.js';
 import { mountHeader } from './ui/header.js';
 import { mountMembersPanel } from './ui/panels.js';
 import { quickSwitcher, browseChannels, newDm as pickDm } from './ui/switcher.js';
-import { mountChannel, focusMessage } from './ui/channel.js';
+import { mountChannel } from './ui/channel.js';
 import { workspaceActions, channelActions } from './ui/actions.js';
 import { setTheme } from './ui/theme.js';
 
@@ -112,10 +112,9 @@ async function boot() {
   const { workspaces } = await get('/workspaces');
   store.workspaces = workspaces;
   if (workspaces.length === 0) return firstRun();
-  const [, wid, cid, mid] = location.pathname.match(/^\/w\/([^/]+)(?:\/c\/([^/]+)(?:\/m\/([^/]+))?)?/) ?? [];
+  // A permalink (/w/…/c/…/m/<id>) is opened by the channel view itself when it mounts.
+  const [, wid, cid] = location.pathname.match(/^\/w\/([^/]+)(?:\/c\/([^/]+))?/) ?? [];
   await openWorkspace(workspaces.some((/** @type {any} */ w) => w.id === wid) ? wid : workspaces[0].id, cid);
-  // A permalink: the channel opens at the message, highlighted.
-  if (mid) focusMessage(mid);
 }
 
 /** A new account with no workspace: make one. */

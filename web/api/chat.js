@@ -53,7 +53,12 @@ export async function catchUp(cid) {
   for (;;) {
     const after = logOf(cid).lastSeq;
     const page = await get(`/channels/${cid}/events?after=${after}&limit=500`);
-    for (const e of page.events) applyPersistent({ ...e.data, type: e.type, seq: e.seq, channel_id: cid });
+    for (const e of page.events) {
+      applyPersistent({ ...e.data, type: e.type, seq: e.seq, channel_id: cid });
+      // One's own message that arrived by catch-up is sent: out of the outbox too.
+      const m = e.type === 'message.created' ? e.data.message : null;
+      if (m && m.author_id === store.me?.id && m.idempotency_key) forget(m.idempotency_key);
+    }
     if (page.events.length === 0 || page.events[page.events.length - 1].seq >= page.latest_seq) return;
   }
 }
@@ -125,9 +130,11 @@ export async function send(cid, content, clientId = crypto.randomUUID()) {
     read(cid, message.seq);
   } catch (e) {
     const why = outbox.failure(/** @type {any} */ (e), navigator.onLine);
+    // The outbox decides, not the log (which a channel switch or catch-up may have cleared):
+    // what is still unsent is marked failed, so it is retried and offers Retry when shown.
+    if (box.some((p) => p.clientId === clientId)) remember({ ...pending, status: 'failed', ...why });
     if (logOf(cid).pending.some((p) => p.clientId === clientId)) {
       setLog(cid, markPending(logOf(cid), clientId, 'failed', why));
-      remember({ ...pending, status: 'failed', ...why });
     }
   } finally {
     inFlight.delete(clientId);

@@ -29,11 +29,15 @@ export function rows(messages, pending, { before, readMarker, me }) {
   const out = [];
   let prev = before ? { author: before.author_id, at: new Date(before.created_at) } : null;
   let newShown = before ? before.seq > readMarker && before.author_id !== me : false;
+  /** Days already separated: a pending message from an earlier day, shown last, gets none again
+   * (keys must stay unique for the keyed list). */
+  const days = new Set();
   /** @param {string} author @param {Date} at @param {boolean} isNew */
   const place = (author, at, isNew) => {
     let head = !prev || prev.author !== author || at.getTime() - prev.at.getTime() > GROUP_MS;
     if (!prev || dayKey(prev.at) !== dayKey(at)) {
-      out.push({ kind: 'day', key: `day-${dayKey(at)}`, at });
+      if (!days.has(dayKey(at))) out.push({ kind: 'day', key: `day-${dayKey(at)}`, at });
+      days.add(dayKey(at));
       head = true;
     }
     if (isNew && !newShown) {

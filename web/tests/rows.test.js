@@ -39,3 +39,16 @@ test('pending messages follow, under their author', () => {
   assert.deepEqual(out.map((r) => r.key), ['day-2026-3-2', 'm1', 'pending-k']);
   assert.equal(out[2].kind === 'pending' && out[2].head, false);
 });
+
+test('a pending message from an earlier day adds no second separator for that day', () => {
+  const day1 = '2026-11-30T10:00:00Z';
+  const day2 = '2026-12-01T10:00:00Z';
+  const messages = [
+    { id: 'a', seq: 1, author_id: 'ana', created_at: day1 },
+    { id: 'b', seq: 2, author_id: 'ben', created_at: day2 },
+  ];
+  const pending = [{ clientId: 'p', channelId: 'c', content: 'x', created_at: day1, status: 'failed', reason: '', retry: true }];
+  const out = rows(/** @type {any} */ (messages), /** @type {any} */ (pending), { before: null, readMarker: 2, me: 'ana' });
+  const keys = out.map((r) => r.key).filter(Boolean);
+  assert.equal(new Set(keys).size, keys.length, `duplicate keys: ${keys}`);
+});

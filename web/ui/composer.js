@@ -56,9 +56,9 @@ export function mountComposer({ cid, label, send, save, typing, editLast, done }
     say('');
     if (editing) {
       const { id, before } = editing;
-      stopEditing(before);
-      save(id, content).catch((/** @type {any} */ e) => say(`The edit was not saved: ${e.message}.`));
-      done(id);
+      // The composer is given back only once the edit is saved: a refusal keeps the edited text.
+      save(id, content).then(() => { stopEditing(before); done(id); },
+        (/** @type {any} */ e) => say(`The edit was not saved: ${e.message}.`));
       return;
     }
     input.value = '';

@@ -11,6 +11,8 @@ export const emojiTable = () => table;
 
 /** @returns {Promise<Record<string, string>>} */
 export function loadEmoji() {
-  loading ??= import('../vendor/gemoji/shortcodes.js').then((m) => { table = m.shortcodes; return table; });
+  // A failed load is forgotten, so the next use tries again.
+  loading ??= import('../vendor/gemoji/shortcodes.js').then((m) => { table = m.shortcodes; return table; },
+    (e) => { loading = null; throw e; });
   return loading;
 }
