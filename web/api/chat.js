@@ -90,14 +90,20 @@ const inFlight = new Set();
 /** Puts a channel's unsent messages into its log (the stored outbox is read once per user, after
  * a reload; a workspace switch empties the logs, not the outbox). @param {string} cid */
 export function restoreOutbox(cid) {
+  if (!loadBox()) return;
+  const shown = new Set(logOf(cid).pending.map((p) => p.clientId));
+  for (const p of box) if (p.channelId === cid && !shown.has(p.clientId)) setLog(cid, putPending(logOf(cid), p));
+}
+
+/** Reads the stored outbox the first time it is needed for this user; false when logged out. */
+function loadBox() {
   const me = store.me?.id;
-  if (!me) return;
+  if (!me) return false;
   if (boxOwner !== me) {
     boxOwner = me;
     box = outbox.load(localStorage, me).map((p) => (p.status === 'pending' ? { ...p, status: 'failed', reason: p.reason || 'Not sent yet', retry: true } : p));
   }
-  const shown = new Set(logOf(cid).pending.map((p) => p.clientId));
-  for (const p of box) if (p.channelId === cid && !shown.has(p.clientId)) setLog(cid, putPending(logOf(cid), p));
+  return true;
 }
 
 /** @param {import('../state/outbox.js').Pending} p */
@@ -149,6 +155,8 @@ export function discard(cid, clientId) {
 
 /** Sends again, with the same keys, what failed for a reason that may have passed. */
 export function retryOutbox() {
+  // Also right after a reload, before any channel is shown (a phone starts on the channel list).
+  loadBox();
   for (const p of outbox.retryable(box)) send(p.channelId, p.content, p.clientId);
 }
 addEventListener('online', () => retryOutbox());
