@@ -117,6 +117,10 @@ pub struct ServeArgs {
     /// Sign-ups and invite acceptances from one client IP per hour (0: no limit).
     #[arg(long, env = "OCOMMS_SIGNUPS_PER_IP_PER_HOUR", default_value_t = 50)]
     pub signups_per_ip_per_hour: u32,
+    /// The web client asks before `@channel`, `@everyone` or `@here` in a channel with more
+    /// members than this.
+    #[arg(long, env = "OCOMMS_BROADCAST_WARN_MEMBERS", default_value_t = 10)]
+    pub broadcast_warn_members: u32,
 }
 
 /// An IP address (one host) or a CIDR range.

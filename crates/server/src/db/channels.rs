@@ -24,8 +24,10 @@ pub struct ChannelRow {
     pub mention_count: i64,
     pub created_by: String,
     pub created_at: i64,
-    /// The viewer's notification preferences ('all' and false when not a member).
+    /// The viewer's notification preferences: the level in effect (the channel's own or the
+    /// workspace default), whether it is the default, muted.
     pub notify_level: String,
+    pub notify_default: bool,
     pub muted: bool,
 }
 
@@ -39,12 +41,16 @@ macro_rules! channel_select {
                 CASE WHEN cm.user_id IS NULL THEN 0 ELSE (
                     SELECT COUNT(*) FROM messages m
                     WHERE m.channel_id = c.id AND m.seq > cm.last_read_seq AND m.author_id <> $1
-                      AND m.deleted = FALSE AND m.thread_root_id IS NULL) END AS unread_count,
+                      AND m.deleted = FALSE AND (m.thread_root_id IS NULL OR m.also_in_channel)) END AS unread_count,
                 CASE WHEN cm.user_id IS NULL THEN 0 ELSE (
                     SELECT COUNT(*) FROM message_mentions mm
                     WHERE mm.user_id = $1 AND mm.channel_id = c.id AND mm.seq > cm.last_read_seq)
                 END AS mention_count,
-                COALESCE(cm.notify_level, 'all') AS notify_level,
+                CASE WHEN cm.user_id IS NOT NULL AND NOT cm.notify_default THEN cm.notify_level
+                     ELSE COALESCE((SELECT wm.notify_level FROM workspace_members wm
+                                    WHERE wm.workspace_id = c.workspace_id AND wm.user_id = $1), 'mentions')
+                END AS notify_level,
+                COALESCE(cm.notify_default, TRUE) AS notify_default,
                 COALESCE(cm.muted, FALSE) AS muted
          FROM channels c
          LEFT JOIN channel_members cm ON cm.channel_id = c.id AND cm.user_id = $1"
@@ -305,21 +311,25 @@ pub async fn mark_read(c: Conn<'_>, channel_id: &str, user_id: &str, seq: i64) -
     })
 }
 
-/// Sets a member's notification preferences; false when they are not a member.
+/// Sets a member's notification preferences (`level` None: follow the workspace default); false
+/// when they are not a member.
 pub async fn set_notifications(
     c: Conn<'_>,
     channel_id: &str,
     user_id: &str,
-    level: &str,
+    level: Option<&str>,
     muted: bool,
 ) -> sqlx::Result<bool> {
     on!(c, |e| {
         sqlx::query(
-            "UPDATE channel_members SET notify_level = $3, muted = $4 WHERE channel_id = $1 AND user_id = $2",
+            "UPDATE channel_members SET notify_level = COALESCE($3, notify_level), notify_default = $4,
+                    muted = $5
+             WHERE channel_id = $1 AND user_id = $2",
         )
         .bind(channel_id)
         .bind(user_id)
         .bind(level)
+        .bind(level.is_none())
         .bind(muted)
         .execute(e)
         .await

@@ -15,6 +15,10 @@ pub struct MessageRow {
     pub html: String,
     pub thread_root_id: Option<String>,
     pub reply_count: i64,
+    /// When the thread (this root) last got a reply.
+    pub last_reply_at: Option<i64>,
+    /// A reply that is also shown in the channel ("also send to channel").
+    pub also_in_channel: bool,
     pub created_at: i64,
     pub edited_at: Option<i64>,
     pub deleted: bool,
@@ -23,8 +27,8 @@ pub struct MessageRow {
 
 macro_rules! message_columns {
     () => {
-        "id, channel_id, seq, author_id, content, html, thread_root_id, reply_count, created_at, edited_at, deleted,
-         idempotency_key"
+        "id, channel_id, seq, author_id, content, html, thread_root_id, reply_count, last_reply_at,
+         also_in_channel, created_at, edited_at, deleted, idempotency_key"
     };
 }
 
@@ -36,8 +40,9 @@ pub async fn insert_many(c: Conn<'_>, rows: &[(&MessageRow, Option<&str>)]) -> s
     }
     let sql = numbered_rows(
         "INSERT INTO messages (id, channel_id, seq, author_id, content, html, thread_root_id,
-                               reply_count, idempotency_key, created_at, edited_at, deleted) VALUES ",
-        "(?, ?, ?, ?, ?, ?, ?, 0, ?, ?, NULL, FALSE)",
+                               also_in_channel, reply_count, idempotency_key, created_at, edited_at,
+                               deleted) VALUES ",
+        "(?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, NULL, FALSE)",
         rows.len(),
         1,
     );
@@ -52,6 +57,7 @@ pub async fn insert_many(c: Conn<'_>, rows: &[(&MessageRow, Option<&str>)]) -> s
                 .bind(&m.content)
                 .bind(&m.html)
                 .bind(&m.thread_root_id)
+                .bind(m.also_in_channel)
                 .bind(*key)
                 .bind(m.created_at);
         }
@@ -102,7 +108,7 @@ pub async fn by_idempotency_key(c: Conn<'_>, author_id: &str, key: &str) -> sqlx
     })
 }
 
-/// A page of a channel's top-level messages strictly between `after` and `before`: the newest
+/// A page of a channel's top-level messages (and replies also sent to it) strictly between `after` and `before`: the newest
 /// `limit` when `newest_first`, else the oldest. Returned in the order fetched.
 pub async fn page(
     c: Conn<'_>,
@@ -116,14 +122,14 @@ pub async fn page(
         concat!(
             "SELECT ",
             message_columns!(),
-            " FROM messages WHERE channel_id = $1 AND thread_root_id IS NULL AND seq > $2 AND seq < $3
+            " FROM messages WHERE channel_id = $1 AND (thread_root_id IS NULL OR also_in_channel) AND seq > $2 AND seq < $3
               ORDER BY seq DESC LIMIT $4"
         )
     } else {
         concat!(
             "SELECT ",
             message_columns!(),
-            " FROM messages WHERE channel_id = $1 AND thread_root_id IS NULL AND seq > $2 AND seq < $3
+            " FROM messages WHERE channel_id = $1 AND (thread_root_id IS NULL OR also_in_channel) AND seq > $2 AND seq < $3
               ORDER BY seq ASC LIMIT $4"
         )
     };
@@ -132,27 +138,62 @@ pub async fn page(
     })
 }
 
-pub async fn replies(c: Conn<'_>, root_id: &str, limit: i64) -> sqlx::Result<Vec<MessageRow>> {
-    on!(c, |e| {
-        sqlx::query_as(concat!(
+/// Replies of a thread with seq strictly between `after` and `before`: the oldest `limit`, or the
+/// newest when `newest_first`; returned in the order fetched.
+pub async fn replies(
+    c: Conn<'_>,
+    root_id: &str,
+    after: i64,
+    before: i64,
+    limit: i64,
+    newest_first: bool,
+) -> sqlx::Result<Vec<MessageRow>> {
+    let sql = if newest_first {
+        concat!(
             "SELECT ",
             message_columns!(),
-            " FROM messages WHERE thread_root_id = $1 ORDER BY seq LIMIT $2"
-        ))
-        .bind(root_id)
-        .bind(limit)
-        .fetch_all(e)
-        .await
+            " FROM messages WHERE thread_root_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq DESC LIMIT $4"
+        )
+    } else {
+        concat!(
+            "SELECT ",
+            message_columns!(),
+            " FROM messages WHERE thread_root_id = $1 AND seq > $2 AND seq < $3 ORDER BY seq ASC LIMIT $4"
+        )
+    };
+    on!(c, |e| sqlx::query_as(sql).bind(root_id).bind(after).bind(before).bind(limit).fetch_all(e).await)
+}
+
+/// Messages by id, in no particular order (unknown ids are left out).
+pub async fn by_ids(c: Conn<'_>, ids: &[&str]) -> sqlx::Result<Vec<MessageRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = numbered_rows(
+        concat!("SELECT ", message_columns!(), " FROM messages WHERE id IN ("),
+        "?",
+        ids.len(),
+        1,
+    );
+    sql.push(')');
+    on!(c, |e| {
+        let mut query = sqlx::query_as(AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(e).await
     })
 }
 
-/// Counts one more reply on a thread's root; returns its new reply count.
-pub async fn bump_reply_count(c: Conn<'_>, root_id: &str) -> sqlx::Result<i64> {
+/// Counts one more reply on a thread's root at `at`; returns its new reply count and its author.
+pub async fn bump_reply_count(c: Conn<'_>, root_id: &str, at: i64) -> sqlx::Result<(i64, String)> {
     on!(c, |e| {
-        sqlx::query_scalar(
-            "UPDATE messages SET reply_count = reply_count + 1 WHERE id = $1 RETURNING reply_count",
+        sqlx::query_as(
+            "UPDATE messages SET reply_count = reply_count + 1, last_reply_at = $2 WHERE id = $1
+             RETURNING reply_count, author_id",
         )
         .bind(root_id)
+        .bind(at)
         .fetch_one(e)
         .await
     })
@@ -232,6 +273,63 @@ pub async fn set_mentions(c: Conn<'_>, m: &MessageRow, user_ids: &[String]) -> s
             .await?;
         }
         Ok(())
+    })
+}
+
+/// (message_id, user_id) mention pairs of these messages.
+pub async fn mentions_of(c: Conn<'_>, ids: &[&str]) -> sqlx::Result<Vec<(String, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = numbered_rows(
+        "SELECT message_id, user_id FROM message_mentions WHERE message_id IN (",
+        "?",
+        ids.len(),
+        1,
+    );
+    sql.push_str(") ORDER BY message_id, user_id");
+    on!(c, |e| {
+        let mut query = sqlx::query_as(AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(e).await
+    })
+}
+
+/// Live messages that mention `user_id` in the channels of `workspace_id` they may read now
+/// (members; public channels for non-guests), newest first, older than the cursor
+/// `(created_at, id)` when given.
+pub async fn mentioning(
+    c: Conn<'_>,
+    user_id: &str,
+    workspace_id: &str,
+    before: Option<(i64, &str)>,
+    limit: i64,
+) -> sqlx::Result<Vec<MessageRow>> {
+    let (at, id) = before.unwrap_or((i64::MAX, ""));
+    on!(c, |e| {
+        sqlx::query_as(
+            "SELECT m.id, m.channel_id, m.seq, m.author_id, m.content, m.html, m.thread_root_id,
+                    m.reply_count, m.last_reply_at, m.also_in_channel, m.created_at, m.edited_at,
+                    m.deleted, m.idempotency_key
+             FROM message_mentions mm
+             JOIN messages m ON m.id = mm.message_id
+             JOIN channels c ON c.id = mm.channel_id
+             JOIN workspace_members wm ON wm.workspace_id = c.workspace_id AND wm.user_id = $1
+             LEFT JOIN channel_members cm ON cm.channel_id = c.id AND cm.user_id = $1
+             WHERE mm.user_id = $1 AND c.workspace_id = $2 AND m.deleted = FALSE
+               AND (cm.user_id IS NOT NULL OR (c.kind = 'public' AND wm.role <> 'guest'))
+               AND (m.created_at < $3 OR (m.created_at = $3 AND m.id < $4))
+             ORDER BY m.created_at DESC, m.id DESC LIMIT $5",
+        )
+        .bind(user_id)
+        .bind(workspace_id)
+        .bind(at)
+        .bind(id)
+        .bind(limit)
+        .fetch_all(e)
+        .await
     })
 }
 

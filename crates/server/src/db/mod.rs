@@ -13,6 +13,7 @@ pub mod invites;
 pub mod messages;
 pub mod reactions;
 pub mod sessions;
+pub mod threads;
 pub mod users;
 pub mod workspaces;
 

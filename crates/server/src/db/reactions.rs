@@ -103,6 +103,23 @@ pub async fn unpin(c: Conn<'_>, message_id: &str) -> sqlx::Result<bool> {
     })
 }
 
+/// Which of these messages are pinned.
+pub async fn pinned_among(c: Conn<'_>, message_ids: &[&str]) -> sqlx::Result<Vec<String>> {
+    if message_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql =
+        numbered_rows("SELECT message_id FROM pins WHERE message_id IN (", "?", message_ids.len(), 1);
+    sql.push(')');
+    on!(c, |e| {
+        let mut query = sqlx::query_scalar(AssertSqlSafe(sql));
+        for id in message_ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(e).await
+    })
+}
+
 /// A channel's pinned message ids, newest pin first.
 pub async fn pins_of(c: Conn<'_>, channel_id: &str, limit: i64) -> sqlx::Result<Vec<String>> {
     on!(c, |e| {

@@ -98,6 +98,37 @@ pub async fn role_of(c: Conn<'_>, workspace_id: &str, user_id: &str) -> sqlx::Re
     })
 }
 
+/// A member's default notification level in the workspace (None: not a member).
+pub async fn notify_default(c: Conn<'_>, workspace_id: &str, user_id: &str) -> sqlx::Result<Option<String>> {
+    on!(c, |e| {
+        sqlx::query_scalar(
+            "SELECT notify_level FROM workspace_members WHERE workspace_id = $1 AND user_id = $2",
+        )
+        .bind(workspace_id)
+        .bind(user_id)
+        .fetch_optional(e)
+        .await
+    })
+}
+
+/// Sets a member's default notification level; false when they are not a member.
+pub async fn set_notify_default(
+    c: Conn<'_>,
+    workspace_id: &str,
+    user_id: &str,
+    level: &str,
+) -> sqlx::Result<bool> {
+    on!(c, |e| {
+        sqlx::query("UPDATE workspace_members SET notify_level = $3 WHERE workspace_id = $1 AND user_id = $2")
+            .bind(workspace_id)
+            .bind(user_id)
+            .bind(level)
+            .execute(e)
+            .await
+            .map(|r| r.rows_affected() == 1)
+    })
+}
+
 pub async fn members(c: Conn<'_>, workspace_id: &str) -> sqlx::Result<Vec<MemberRow>> {
     on!(c, |e| {
         sqlx::query_as(

@@ -33,7 +33,7 @@ pub enum Event {
     MessageUnpinned { message_id: String, user_id: String },
     /// A thread's root changed its reply count (a reply was posted).
     #[serde(rename = "thread.updated")]
-    ThreadUpdated { root_id: String, reply_count: i64, last_reply_at: String },
+    ThreadUpdated { root_id: String, reply_count: i64, last_reply_at: String, reply_user_ids: Vec<String> },
 }
 
 impl Event {
@@ -87,8 +87,14 @@ pub enum Status {
 pub enum Envelope {
     /// A committed channel event, for the channel's readers.
     Persistent { channel_id: String, seq: i64, event: Event },
-    /// Someone is typing in a channel, for its other members.
-    Typing { channel_id: String, user_id: String },
+    /// Someone is typing in a channel (in a thread of it, with `thread_root_id`), for its other
+    /// members.
+    Typing {
+        channel_id: String,
+        user_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        thread_root_id: Option<String>,
+    },
     /// A user's presence changed, for the members of one of their workspaces.
     Presence { workspace_id: String, user_id: String, status: Status },
     /// A user read a channel up to `seq`, for their devices.
@@ -156,8 +162,11 @@ mod tests {
         };
         assert_eq!(envelope.topic(), "ch:c1");
         let json = serde_json::to_string(&envelope).unwrap_or_default();
-        let back: Envelope = serde_json::from_str(&json)
-            .unwrap_or(Envelope::Typing { channel_id: String::new(), user_id: String::new() });
+        let back: Envelope = serde_json::from_str(&json).unwrap_or(Envelope::Typing {
+            channel_id: String::new(),
+            user_id: String::new(),
+            thread_root_id: None,
+        });
         assert!(matches!(back, Envelope::Persistent { seq: 7, .. }), "{json}");
     }
 }

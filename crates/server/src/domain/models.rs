@@ -55,8 +55,11 @@ pub struct Invite {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Notifications {
+    /// The level in effect: the channel's own, or the workspace default.
     pub level: String,
     pub muted: bool,
+    /// Whether the level is the caller's workspace default (not set for this channel).
+    pub default: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -151,6 +154,13 @@ pub struct Message {
     pub deleted: bool,
     pub thread_root_id: Option<String>,
     pub reply_count: i64,
+    /// When the thread (this root) last got a reply.
+    pub last_reply_at: Option<String>,
+    /// Who replied in the thread, the latest first (at most five).
+    pub reply_user_ids: Vec<String>,
+    /// A reply also shown in the channel's message list.
+    pub also_in_channel: bool,
+    pub pinned: bool,
     pub reactions: Vec<Reaction>,
     pub attachments: Vec<FileInfo>,
     /// Ids of the users the message mentions.

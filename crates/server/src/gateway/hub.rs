@@ -215,7 +215,7 @@ impl Hub {
         let frame = frame.as_ref();
         match envelope {
             Envelope::Persistent { .. } => Delivered::default(),
-            Envelope::Typing { channel_id, user_id } => {
+            Envelope::Typing { channel_id, user_id, .. } => {
                 let targets: Vec<u64> = registry
                     .channels
                     .get(channel_id)
@@ -432,8 +432,11 @@ fn frame(value: serde_json::Value) -> Utf8Bytes {
 /// The frame clients get for a non-persistent envelope, if they get one.
 fn ephemeral_frame(envelope: &Envelope) -> Option<Utf8Bytes> {
     Some(frame(match envelope {
-        Envelope::Typing { channel_id, user_id } => {
+        Envelope::Typing { channel_id, user_id, thread_root_id: None } => {
             json!({"type": "typing", "channel_id": channel_id, "user_id": user_id})
+        }
+        Envelope::Typing { channel_id, user_id, thread_root_id: Some(root) } => {
+            json!({"type": "typing", "channel_id": channel_id, "user_id": user_id, "thread_root_id": root})
         }
         Envelope::Presence { workspace_id, user_id, status } => {
             json!({"type": "presence", "workspace_id": workspace_id, "user_id": user_id, "status": status})

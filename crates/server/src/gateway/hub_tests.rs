@@ -66,7 +66,11 @@ fn channel(id: &str, last_seq: i64) -> Channel {
         last_read_seq: 0,
         unread_count: 0,
         mention_count: 0,
-        notifications: crate::domain::models::Notifications { level: "all".into(), muted: false },
+        notifications: crate::domain::models::Notifications {
+            level: "all".into(),
+            muted: false,
+            default: false,
+        },
         created_by: "ana".into(),
         created_at: "2026-12-01T00:00:00Z".into(),
     }
@@ -116,7 +120,7 @@ async fn a_gap_the_bus_lost_is_filled_from_the_log() {
 async fn full_queues_drop_ephemeral_frames_first_then_close_the_socket() {
     let hub = hub();
     let slow = socket(&hub, "slow", &[("c", 0)]).await;
-    let typing = Envelope::Typing { channel_id: "c".into(), user_id: "other".into() };
+    let typing = Envelope::Typing { channel_id: "c".into(), user_id: "other".into(), thread_root_id: None };
     for seq in 1..=EPHEMERAL_QUEUE as i64 {
         hub.dispatch(&deleted("c", seq));
     }

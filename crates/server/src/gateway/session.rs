@@ -20,6 +20,8 @@ pub const RATE_PER_S: f64 = 10.0;
 pub const RATE_BURST: f64 = 30.0;
 /// Typing frames for one channel closer together than this are not relayed again.
 pub const TYPING_THROTTLE: Duration = Duration::from_secs(2);
+/// The longest id a typing frame may name (ids are 26-character ULIDs or the like).
+const MAX_ID_LEN: usize = 64;
 /// A socket's presence changes are applied at most this often; the last one asked for within
 /// the interval is applied when it ends, so flapping costs one broadcast, not one per flip.
 pub const PRESENCE_THROTTLE: Duration = Duration::from_secs(2);
@@ -39,8 +41,14 @@ pub const CLOSE_SILENT: u16 = 4000;
 #[serde(tag = "type", rename_all = "snake_case")]
 enum ClientFrame {
     Ping,
-    Typing { channel_id: String },
-    Presence { status: ClientStatus },
+    /// `thread_root_id`: typing a reply in that thread.
+    Typing {
+        channel_id: String,
+        thread_root_id: Option<String>,
+    },
+    Presence {
+        status: ClientStatus,
+    },
 }
 
 #[derive(Deserialize, Clone, Copy)]
@@ -226,21 +234,31 @@ fn handle(state: &AppState, peer: &Peer, id: u64, text: &str, typed: &mut HashMa
     };
     match frame {
         ClientFrame::Ping => Reply::Text(json!({"type": "pong"}).to_string()),
-        ClientFrame::Typing { channel_id } => {
+        ClientFrame::Typing { channel_id, thread_root_id } => {
             if !state.hub.follows(id, &channel_id) {
                 return Reply::Text(
                     json!({"type": "error", "code": "not_found", "message": "no such channel"}).to_string(),
                 );
             }
+            if thread_root_id.as_ref().is_some_and(|r| r.is_empty() || r.len() > MAX_ID_LEN) {
+                return Reply::Text(
+                    json!({"type": "error", "code": "invalid", "message": "thread_root_id is not a message id"})
+                        .to_string(),
+                );
+            }
+            let key = match &thread_root_id {
+                Some(root) => format!("{channel_id}/{root}"),
+                None => channel_id.clone(),
+            };
             let now = Instant::now();
-            if typed.get(&channel_id).is_some_and(|at| now.duration_since(*at) < TYPING_THROTTLE) {
+            if typed.get(&key).is_some_and(|at| now.duration_since(*at) < TYPING_THROTTLE) {
                 return Reply::Nothing;
             }
             if typed.len() > 64 {
                 typed.retain(|_, at| now.duration_since(*at) < TYPING_THROTTLE);
             }
-            typed.insert(channel_id.clone(), now);
-            state.bus.publish(Envelope::Typing { channel_id, user_id: peer.user_id.clone() });
+            typed.insert(key, now);
+            state.bus.publish(Envelope::Typing { channel_id, user_id: peer.user_id.clone(), thread_root_id });
             Reply::Nothing
         }
         ClientFrame::Presence { status } => Reply::Presence(match status {

@@ -104,6 +104,14 @@ async fn logout(State(state): State<AppState>, user: AuthUser) -> ApiResult<impl
 pub struct SessionAnswer {
     /// The logged-in user, or null.
     user: Option<User>,
+    /// How this server is set up, as far as a client needs to know.
+    settings: ClientSettings,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClientSettings {
+    /// `@channel`, `@everyone` or `@here` in a channel with more members than this asks first.
+    broadcast_warn_members: u32,
 }
 
 /// Who the caller is, if anyone: 200 with `user: null` when not logged in, so that a page can
@@ -111,8 +119,9 @@ pub struct SessionAnswer {
 #[utoipa::path(get, path = "/auth/session", tag = "auth", security(()),
     responses((status = 200, body = SessionAnswer), (status = "4XX", body = ErrorBody)))]
 async fn session(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<axum::Json<SessionAnswer>> {
+    let settings = ClientSettings { broadcast_warn_members: state.config.serve.broadcast_warn_members };
     let Some(token) = bearer_token(&headers).or_else(|| super::extract::session_cookie(&headers)) else {
-        return Ok(axum::Json(SessionAnswer { user: None }));
+        return Ok(axum::Json(SessionAnswer { user: None, settings }));
     };
     let user = match auth::authenticate(&state, &token).await {
         Ok((user_id, _)) => match users::me(&state, &user_id).await {
@@ -123,5 +132,5 @@ async fn session(State(state): State<AppState>, headers: HeaderMap) -> ApiResult
         Err(ApiError::Unauthenticated) => None,
         Err(e) => return Err(e),
     };
-    Ok(axum::Json(SessionAnswer { user }))
+    Ok(axum::Json(SessionAnswer { user, settings }))
 }

@@ -255,7 +255,7 @@ async fn remove_member(
 
 #[derive(Deserialize, ToSchema)]
 pub struct NotificationsBody {
-    /// `all`, `mentions` or `nothing`.
+    /// `all`, `mentions`, `nothing`, or `default` (follow the workspace default).
     level: String,
     muted: bool,
 }

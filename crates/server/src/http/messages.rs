@@ -28,6 +28,8 @@ pub struct SendBody {
     idempotency_key: Option<String>,
     /// Posts the message as a reply in this message's thread.
     thread_root_id: Option<String>,
+    /// A reply also shown in the channel's message list ("also send to channel").
+    also_send_to_channel: Option<bool>,
     /// Attachments arrive with file uploads; a non-empty list is refused until then.
     file_ids: Option<Vec<String>>,
 }
@@ -52,6 +54,18 @@ pub struct MessagesAnswer {
 #[derive(Serialize, ToSchema)]
 pub struct RepliesAnswer {
     messages: Vec<Message>,
+    /// More replies exist in the paging direction.
+    has_more: bool,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct RepliesQuery {
+    /// Older than this seq: the newest replies before it.
+    before_seq: Option<i64>,
+    /// Newer than this seq: the oldest replies after it.
+    after_seq: Option<i64>,
+    /// 1 to 1000; 100 by default.
+    limit: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -87,6 +101,7 @@ async fn send(
         content: body.content,
         idempotency_key: body.idempotency_key,
         thread_root_id: body.thread_root_id,
+        also_send_to_channel: body.also_send_to_channel.unwrap_or(false),
     };
     let (message, created) = messages::send(&state, &user.user_id, &cid, input).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
@@ -144,15 +159,18 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The replies in a message's thread, oldest first.
-#[utoipa::path(get, path = "/messages/{mid}/replies", tag = "messages", params(("mid" = String, Path)),
+/// A page of the replies in a message's thread, oldest first: the first page without a cursor.
+#[utoipa::path(get, path = "/messages/{mid}/replies", tag = "messages", params(("mid" = String, Path), RepliesQuery),
     responses((status = 200, body = RepliesAnswer), (status = "4XX", body = ErrorBody)))]
 async fn replies(
     State(state): State<AppState>,
     user: AuthUser,
     Path(mid): Path<String>,
+    Query(q): Query<RepliesQuery>,
 ) -> ApiResult<axum::Json<RepliesAnswer>> {
-    Ok(axum::Json(RepliesAnswer { messages: messages::replies(&state, &user.user_id, &mid).await? }))
+    let page = PageQuery { before_seq: q.before_seq, after_seq: q.after_seq, limit: q.limit };
+    let (messages, has_more) = messages::replies(&state, &user.user_id, &mid, page).await?;
+    Ok(axum::Json(RepliesAnswer { messages, has_more }))
 }
 
 /// Every version of a message, the current one last (its author and admins).

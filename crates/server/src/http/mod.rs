@@ -9,6 +9,7 @@ mod messages;
 mod ops;
 mod reactions;
 pub mod serve;
+mod threads;
 mod users;
 pub mod web;
 mod workspaces;
@@ -72,6 +73,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(groups::router())
         .merge(messages::router())
         .merge(reactions::router())
+        .merge(threads::router())
         .merge(ws::router())
         .routes(routes!(openapi_json));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(ops::router()).nest("/api/v1", v1).split_for_parts()

@@ -38,7 +38,11 @@ pub fn to_api(row: ChannelRow) -> ApiResult<Channel> {
         last_read_seq: row.last_read_seq,
         unread_count: row.unread_count,
         mention_count: row.mention_count,
-        notifications: Notifications { level: row.notify_level, muted: row.muted },
+        notifications: Notifications {
+            level: row.notify_level,
+            muted: row.muted,
+            default: row.notify_default,
+        },
         created_by: row.created_by,
         created_at: rfc3339(row.created_at),
     })
@@ -386,8 +390,8 @@ pub async fn notifications(state: &AppState, user_id: &str, channel_id: &str) ->
     }
 }
 
-/// Sets the caller's notification preferences for a channel: `level` is all, mentions or
-/// nothing. Private to the caller: no event.
+/// Sets the caller's notification preferences for a channel: `level` is all, mentions, nothing
+/// or default (the caller's workspace default). Private to the caller: no event.
 pub async fn set_notifications(
     state: &AppState,
     user_id: &str,
@@ -395,18 +399,24 @@ pub async fn set_notifications(
     level: &str,
     muted: bool,
 ) -> ApiResult<Notifications> {
-    if !matches!(level, "all" | "mentions" | "nothing") {
-        return Err(ApiError::invalid("level", "must be all, mentions or nothing"));
-    }
+    let own = match level {
+        "all" | "mentions" | "nothing" => Some(level),
+        "default" => None,
+        _ => return Err(ApiError::invalid("level", "must be all, mentions, nothing or default")),
+    };
     let mut tx = state.db.begin().await?;
     let access = access::readable_channel(tx.c(), user_id, channel_id).await?;
-    if !access.is_member
-        || !db::channels::set_notifications(tx.c(), channel_id, user_id, level, muted).await?
-    {
+    if !access.is_member || !db::channels::set_notifications(tx.c(), channel_id, user_id, own, muted).await? {
         return Err(ApiError::forbidden("join the channel first"));
     }
+    let level = match own {
+        Some(level) => level.to_string(),
+        None => db::workspaces::notify_default(tx.c(), &access.workspace_id, user_id)
+            .await?
+            .unwrap_or_else(|| "mentions".into()),
+    };
     state.commit(tx).await?;
-    Ok(Notifications { level: level.to_string(), muted })
+    Ok(Notifications { level, muted, default: own.is_none() })
 }
 
 /// A page of the channel's event log after `after`, and the channel's latest seq.

@@ -18,8 +18,11 @@ use crate::state::AppState;
 
 pub const DEFAULT_PAGE: i64 = 50;
 pub const MAX_PAGE: i64 = 200;
-/// Replies returned for one thread.
+/// Replies in one page of a thread, by default and at most.
+pub const DEFAULT_REPLIES: i64 = 100;
 pub const MAX_REPLIES: i64 = 1000;
+/// Thread participants listed on a root.
+pub const MAX_PARTICIPANTS: usize = 5;
 
 pub fn to_api(row: MessageRow, mentions: Vec<String>) -> Message {
     Message {
@@ -34,6 +37,10 @@ pub fn to_api(row: MessageRow, mentions: Vec<String>) -> Message {
         deleted: row.deleted,
         thread_root_id: row.thread_root_id,
         reply_count: row.reply_count,
+        last_reply_at: row.last_reply_at.map(rfc3339),
+        reply_user_ids: Vec::new(),
+        also_in_channel: row.also_in_channel,
+        pinned: false,
         reactions: Vec::new(),
         attachments: Vec::new(),
         mentions,
@@ -132,6 +139,8 @@ pub struct NewMessage {
     pub content: String,
     pub idempotency_key: Option<String>,
     pub thread_root_id: Option<String>,
+    /// A reply that is also shown in the channel.
+    pub also_send_to_channel: bool,
 }
 
 /// Posts a message. Returns it and whether it was created now (false: an idempotent retry).
@@ -142,6 +151,9 @@ pub async fn send(
     input: NewMessage,
 ) -> ApiResult<(Message, bool)> {
     check_content(&input.content)?;
+    if input.also_send_to_channel && input.thread_root_id.is_none() {
+        return Err(ApiError::invalid("also_send_to_channel", "is for a reply: give thread_root_id too"));
+    }
     let key = input.idempotency_key.filter(|k| !k.is_empty());
     if key.as_ref().is_some_and(|k| k.chars().count() > validate::MAX_IDEMPOTENCY_KEY_CHARS) {
         return Err(ApiError::invalid("idempotency_key", "must be at most 100 characters"));
@@ -172,6 +184,8 @@ pub async fn send(
             html,
             thread_root_id: input.thread_root_id,
             reply_count: 0,
+            last_reply_at: None,
+            also_in_channel: input.also_send_to_channel,
             created_at: now_ms(),
             edited_at: None,
             deleted: false,
@@ -205,33 +219,40 @@ async fn replay(c: &mut Conn<'_>, original: MessageRow, channel_id: &str) -> Api
 
 /// One message as clients see it, with its mentions and reactions.
 pub(crate) async fn one(c: Conn<'_>, row: MessageRow) -> ApiResult<Message> {
-    let channel_id = row.channel_id.clone();
-    let mut messages = complete(c, &channel_id, vec![row]).await?;
+    let mut messages = complete(c, vec![row]).await?;
     messages.pop().ok_or(ApiError::NotFound("message"))
 }
 
-/// Messages of one channel as clients see them: mentions and reactions attached with one query
-/// each for the whole batch.
-pub(crate) async fn complete(
-    mut c: Conn<'_>,
-    channel_id: &str,
-    rows: Vec<MessageRow>,
-) -> ApiResult<Vec<Message>> {
-    let (Some(lo), Some(hi)) = (rows.iter().map(|r| r.seq).min(), rows.iter().map(|r| r.seq).max()) else {
+/// Messages as clients see them, in the order given: mentions, reactions, pins and thread
+/// participants attached with one query each for the whole batch.
+pub(crate) async fn complete(mut c: Conn<'_>, rows: Vec<MessageRow>) -> ApiResult<Vec<Message>> {
+    if rows.is_empty() {
         return Ok(Vec::new());
-    };
-    let mut mentions: HashMap<String, Vec<String>> = HashMap::new();
-    for (message_id, user_id) in db::messages::mentions_in(reborrow(&mut c), channel_id, lo, hi).await? {
-        mentions.entry(message_id).or_default().push(user_id);
     }
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let mut reactions = reactions::group(db::reactions::of_messages(c, &ids).await?);
+    let mut mentions: HashMap<String, Vec<String>> = HashMap::new();
+    for (message_id, user_id) in db::messages::mentions_of(reborrow(&mut c), &ids).await? {
+        mentions.entry(message_id).or_default().push(user_id);
+    }
+    let mut reactions = reactions::group(db::reactions::of_messages(reborrow(&mut c), &ids).await?);
+    let pinned: std::collections::HashSet<String> =
+        db::reactions::pinned_among(reborrow(&mut c), &ids).await?.into_iter().collect();
+    let roots: Vec<&str> = rows.iter().filter(|r| r.reply_count > 0).map(|r| r.id.as_str()).collect();
+    let mut participants: HashMap<String, Vec<String>> = HashMap::new();
+    for (root_id, user_id) in db::threads::participants(c, &roots).await? {
+        let list = participants.entry(root_id).or_default();
+        if list.len() < MAX_PARTICIPANTS {
+            list.push(user_id);
+        }
+    }
     Ok(rows
         .into_iter()
         .map(|r| {
             let id = r.id.clone();
             let mut message = to_api(r, mentions.remove(&id).unwrap_or_default());
-            message.reactions = reactions.remove(&message.id).unwrap_or_default();
+            message.reactions = reactions.remove(&id).unwrap_or_default();
+            message.pinned = pinned.contains(&id);
+            message.reply_user_ids = participants.remove(&id).unwrap_or_default();
             message
         })
         .collect())
@@ -271,7 +292,7 @@ pub async fn list(
     if newest_first {
         rows.reverse();
     }
-    Ok((complete(rd.c(), channel_id, rows).await?, has_more))
+    Ok((complete(rd.c(), rows).await?, has_more))
 }
 
 /// Loads a message and the caller's access to its channel; 404 when they may not read it.
@@ -369,11 +390,36 @@ pub async fn delete(state: &AppState, user_id: &str, message_id: &str) -> ApiRes
     Ok(())
 }
 
-pub async fn replies(state: &AppState, user_id: &str, message_id: &str) -> ApiResult<Vec<Message>> {
+/// A page of a thread's replies, oldest first: the first `limit` (or those after `after_seq`),
+/// or with `before_seq` the newest before it. `has_more` says whether more lie in the direction
+/// of paging.
+pub async fn replies(
+    state: &AppState,
+    user_id: &str,
+    message_id: &str,
+    q: PageQuery,
+) -> ApiResult<(Vec<Message>, bool)> {
+    let limit = q.limit.unwrap_or(DEFAULT_REPLIES);
+    if !(1..=MAX_REPLIES).contains(&limit) {
+        return Err(ApiError::invalid("limit", format!("must be 1 to {MAX_REPLIES}")));
+    }
+    for (field, value) in [("before_seq", q.before_seq), ("after_seq", q.after_seq)] {
+        if value.is_some_and(|v| v < 0) {
+            return Err(ApiError::invalid(field, "must be zero or more"));
+        }
+    }
     let mut rd = state.db.read().await?;
     let (root, _) = load(&mut rd.c(), user_id, message_id).await?;
-    let rows = db::messages::replies(rd.c(), &root.id, MAX_REPLIES).await?;
-    complete(rd.c(), &root.channel_id, rows).await
+    let newest_first = q.before_seq.is_some() && q.after_seq.is_none();
+    let after = q.after_seq.unwrap_or(0);
+    let before = q.before_seq.unwrap_or(i64::MAX);
+    let mut rows = db::messages::replies(rd.c(), &root.id, after, before, limit + 1, newest_first).await?;
+    let has_more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    if newest_first {
+        rows.reverse();
+    }
+    Ok((complete(rd.c(), rows).await?, has_more))
 }
 
 /// Every version of a message, oldest first, the current one last; for its author and admins.

@@ -11,6 +11,7 @@ pub mod messages;
 pub mod reactions;
 pub mod send_queue;
 pub mod sockets;
+pub mod threads;
 pub mod throttle;
 pub mod upkeep;
 pub mod users;

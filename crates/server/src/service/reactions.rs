@@ -123,7 +123,7 @@ pub async fn pins(state: &AppState, user_id: &str, channel_id: &str) -> ApiResul
     let ids = db::reactions::pins_of(rd.c(), channel_id, MAX_LISTED).await?;
     let mut c = rd.c();
     let rows = rows_in_order(&mut c, &ids).await?;
-    let mut messages = complete(c, channel_id, rows).await?;
+    let mut messages = complete(c, rows).await?;
     sort_like(&mut messages, &ids);
     Ok(messages)
 }
@@ -148,17 +148,14 @@ pub async fn save(state: &AppState, user_id: &str, message_id: &str, on: bool) -
 pub async fn saved(state: &AppState, user_id: &str) -> ApiResult<Vec<Message>> {
     let mut rd = state.db.read().await?;
     let ids = db::reactions::saved_by(rd.c(), user_id, MAX_LISTED).await?;
-    let mut by_channel: HashMap<String, Vec<MessageRow>> = HashMap::new();
+    let mut rows = Vec::new();
     for id in &ids {
         let Ok((row, _)) = load(&mut rd.c(), user_id, id).await else { continue };
         if !row.deleted {
-            by_channel.entry(row.channel_id.clone()).or_default().push(row);
+            rows.push(row);
         }
     }
-    let mut messages = Vec::new();
-    for (channel_id, rows) in by_channel {
-        messages.extend(complete(rd.c(), &channel_id, rows).await?);
-    }
+    let mut messages = complete(rd.c(), rows).await?;
     sort_like(&mut messages, &ids);
     Ok(messages)
 }

@@ -23,7 +23,7 @@ use crate::domain::event::{Envelope, Event};
 use crate::domain::models::Message;
 use crate::domain::rfc3339;
 use crate::error::{ApiError, ApiResult};
-use crate::service::messages::to_api;
+use crate::service::messages::{MAX_PARTICIPANTS, to_api};
 
 /// Sends written in one transaction at most.
 pub const MAX_BATCH: usize = 64;
@@ -188,12 +188,30 @@ async fn write_batch(db: &Db, bus: &Bus, drafts: &[&Draft]) -> Result<Vec<ApiRes
             ));
             published.push(Envelope::Persistent { channel_id: row.channel_id.clone(), seq: row.seq, event });
             if let Some(root_id) = &row.thread_root_id {
-                let reply_count =
-                    db::messages::bump_reply_count(tx.c(), root_id).await.map_err(ApiError::from)?;
+                let (reply_count, root_author) =
+                    db::messages::bump_reply_count(tx.c(), root_id, row.created_at)
+                        .await
+                        .map_err(ApiError::from)?;
+                // Whoever replies follows the thread; its starter and the people a reply
+                // mentions do too, unless they unfollowed it.
+                db::threads::replied(tx.c(), root_id, &row.author_id, row.created_at, row.seq)
+                    .await
+                    .map_err(ApiError::from)?;
+                let mut followers: Vec<&str> = vec![root_author.as_str()];
+                followers.extend(draft.mentions.iter().map(String::as_str));
+                db::threads::follow_by_default(tx.c(), root_id, &followers).await.map_err(ApiError::from)?;
+                let reply_user_ids = db::threads::participants(tx.c(), &[root_id.as_str()])
+                    .await
+                    .map_err(ApiError::from)?
+                    .into_iter()
+                    .map(|(_, user)| user)
+                    .take(MAX_PARTICIPANTS)
+                    .collect();
                 let event = Event::ThreadUpdated {
                     root_id: root_id.clone(),
                     reply_count,
                     last_reply_at: rfc3339(row.created_at),
+                    reply_user_ids,
                 };
                 events.push((
                     row.channel_id.clone(),

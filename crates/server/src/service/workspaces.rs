@@ -88,6 +88,32 @@ pub async fn members(state: &AppState, user_id: &str, workspace_id: &str) -> Api
 }
 
 /// Every member's presence: online, away or offline.
+/// The caller's default notification level in a workspace.
+pub async fn notify_default(state: &AppState, user_id: &str, workspace_id: &str) -> ApiResult<String> {
+    let mut rd = state.db.read().await?;
+    db::workspaces::notify_default(rd.c(), workspace_id, user_id)
+        .await?
+        .ok_or(ApiError::NotFound("workspace"))
+}
+
+/// Sets the caller's default notification level in a workspace: all, mentions or nothing.
+pub async fn set_notify_default(
+    state: &AppState,
+    user_id: &str,
+    workspace_id: &str,
+    level: &str,
+) -> ApiResult<String> {
+    if !matches!(level, "all" | "mentions" | "nothing") {
+        return Err(ApiError::invalid("level", "must be all, mentions or nothing"));
+    }
+    let mut tx = state.db.begin().await?;
+    if !db::workspaces::set_notify_default(tx.c(), workspace_id, user_id, level).await? {
+        return Err(ApiError::NotFound("workspace"));
+    }
+    state.commit(tx).await?;
+    Ok(level.to_string())
+}
+
 pub async fn presence(
     state: &AppState,
     user_id: &str,

@@ -22,6 +22,7 @@ mod reactions;
 mod routes;
 mod schema;
 mod status;
+mod threads;
 mod throttle;
 mod web;
 mod workspaces;

@@ -213,6 +213,43 @@ pub const ROUTES: &[Route] = &[
     r("PUT /api/v1/messages/{mid}/save", "/api/v1/messages/{mid}/save", None, [401, 404, 404, 204, 204]),
     r("DELETE /api/v1/messages/{mid}/save", "/api/v1/messages/{mid}/save", None, [401, 404, 404, 204, 204]),
     r("GET /api/v1/me/saved", "/api/v1/me/saved", None, [401, 200, 200, 200, 200]),
+    r("PUT /api/v1/messages/{mid}/follow", "/api/v1/messages/{mid}/follow", None, [401, 404, 404, 204, 204]),
+    r(
+        "DELETE /api/v1/messages/{mid}/follow",
+        "/api/v1/messages/{mid}/follow",
+        None,
+        [401, 404, 404, 204, 204],
+    ),
+    r(
+        "POST /api/v1/messages/{mid}/read",
+        "/api/v1/messages/{mid}/read",
+        Some(r#"{"seq": 1}"#),
+        [401, 404, 404, 204, 204],
+    ),
+    r(
+        "GET /api/v1/workspaces/{wid}/threads",
+        "/api/v1/workspaces/{wid}/threads",
+        None,
+        [401, 404, 200, 200, 200],
+    ),
+    r(
+        "GET /api/v1/workspaces/{wid}/mentions",
+        "/api/v1/workspaces/{wid}/mentions",
+        None,
+        [401, 404, 200, 200, 200],
+    ),
+    r(
+        "GET /api/v1/workspaces/{wid}/notifications",
+        "/api/v1/workspaces/{wid}/notifications",
+        None,
+        [401, 404, 200, 200, 200],
+    ),
+    r(
+        "PUT /api/v1/workspaces/{wid}/notifications",
+        "/api/v1/workspaces/{wid}/notifications",
+        Some(r#"{"level": "all"}"#),
+        [401, 404, 200, 200, 200],
+    ),
     r(
         "GET /api/v1/messages/{mid}/replies",
         "/api/v1/messages/{mid}/replies",
