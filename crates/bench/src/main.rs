@@ -71,6 +71,12 @@ enum Scenario {
         /// Mean seconds between one user's posts.
         #[arg(long, default_value_t = 30.0)]
         post_interval: f64,
+        /// Percent of posts that are thread replies (to the poster's last message in the channel).
+        #[arg(long, default_value_t = 0)]
+        reply_percent: u8,
+        /// Percent of posts followed by a reaction on a recent message of the channel.
+        #[arg(long, default_value_t = 0)]
+        react_percent: u8,
     },
     /// Open N sockets and hold them: handshake latency and server memory per socket.
     Idle {
@@ -124,12 +130,14 @@ async fn main() -> anyhow::Result<()> {
             );
             serde_json::to_string_pretty(&report)?
         }
-        Scenario::Team { users, channels, post_interval } => {
+        Scenario::Team { users, channels, post_interval, reply_percent, react_percent } => {
             let plan = team::Plan {
                 users,
                 channels: channels.max(1),
                 post_interval: Duration::from_secs_f64(post_interval.max(0.1)),
                 duration,
+                reply_percent: reply_percent.min(100),
+                react_percent: react_percent.min(100),
             };
             let report = team::run(&api, &urls, plan).await?;
             println!(
@@ -137,6 +145,8 @@ async fn main() -> anyhow::Result<()> {
                 report.users, report.channels, report.sockets, report.posted
             );
             println!("{}", report.send.line("send"));
+            println!("{}", report.reply.line("reply"));
+            println!("{}", report.react.line("react"));
             println!("{}", report.read.line("read"));
             println!("{}", report.delivery.line("delivery"));
             println!(

@@ -1,7 +1,9 @@
 //! `team`: a realistic mix. U users in C public channels (each in three, and all in `general`)
 //! and one DM each, with one or two sockets per user, posting at a human pace (a mean interval
-//! per user), typing before they post, and marking channels read. Reports send, read and
-//! delivery latencies, errors, and lost or duplicated deliveries.
+//! per user), typing before they post, and marking channels read; optionally some posts are
+//! thread replies and some are followed by a reaction. Reports send, reply, reaction, read and
+//! delivery latencies, errors, and lost or duplicated deliveries (replies count as deliveries:
+//! every socket following the channel gets them).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,7 +29,11 @@ pub struct TeamReport {
     pub delivered: u64,
     pub lost: u64,
     pub duplicated: u64,
+    /// Top-level posts.
     pub send: OpStats,
+    /// Thread replies (also posts: `posted` counts both).
+    pub reply: OpStats,
+    pub react: OpStats,
     pub read: OpStats,
     pub delivery: OpStats,
 }
@@ -37,6 +43,17 @@ pub struct Plan {
     pub channels: usize,
     pub post_interval: Duration,
     pub duration: Duration,
+    pub reply_percent: u8,
+    pub react_percent: u8,
+}
+
+/// What one person did: latencies in µs and error counts per operation.
+#[derive(Default)]
+struct Done {
+    send: (Vec<u64>, u64),
+    reply: (Vec<u64>, u64),
+    react: (Vec<u64>, u64),
+    read: (Vec<u64>, u64),
 }
 
 /// A small deterministic generator per task: reproducible runs, no shared lock.
@@ -153,17 +170,29 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<TeamR
         .enumerate()
         .map(|(i, user)| {
             let (http, channels, typer) = (api.http.clone(), mine[i].clone(), typers[i].clone());
-            let (counter, posts, interval) = (Arc::clone(&counter), Arc::clone(&posts), plan.post_interval);
-            tokio::spawn(act(Api { http }, user, i, channels, typer, counter, posts, interval, end, epoch))
+            let (counter, posts) = (Arc::clone(&counter), Arc::clone(&posts));
+            let pace = Pace {
+                interval: plan.post_interval,
+                end,
+                epoch,
+                reply: plan.reply_percent,
+                react: plan.react_percent,
+            };
+            tokio::spawn(act(Api { http }, user, i, channels, typer, counter, posts, pace))
         })
         .collect();
-    let (mut send_us, mut send_err, mut read_us, mut read_err) = (Vec::new(), 0, Vec::new(), 0);
+    let mut all = Done::default();
     for actor in actors {
-        let (s, se, r, re) = actor.await?;
-        send_us.extend(s);
-        send_err += se;
-        read_us.extend(r);
-        read_err += re;
+        let done = actor.await?;
+        for (into, from) in [
+            (&mut all.send, done.send),
+            (&mut all.reply, done.reply),
+            (&mut all.react, done.react),
+            (&mut all.read, done.read),
+        ] {
+            into.0.extend(from.0);
+            into.1 += from.1;
+        }
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
     progress.abort();
@@ -195,8 +224,10 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<TeamR
         delivered,
         lost,
         duplicated,
-        send: OpStats::from_micros(send_us, send_err),
-        read: OpStats::from_micros(read_us, read_err),
+        send: OpStats::from_micros(all.send.0, all.send.1),
+        reply: OpStats::from_micros(all.reply.0, all.reply.1),
+        react: OpStats::from_micros(all.react.0, all.react.1),
+        read: OpStats::from_micros(all.read.0, all.read.1),
         delivery: OpStats::from_micros(latencies, 0),
     })
 }
@@ -205,7 +236,21 @@ async fn team_user_id(api: &Api, user: &User) -> anyhow::Result<String> {
     Ok(api.get(user, "/api/v1/me").await?["user"]["id"].as_str().unwrap_or_default().to_string())
 }
 
-/// One person: post now and then (typing first), mark a channel read now and then.
+/// How one person acts over time.
+struct Pace {
+    interval: Duration,
+    end: Instant,
+    epoch: Instant,
+    /// Percent of posts that are replies; percent followed by a reaction.
+    reply: u8,
+    react: u8,
+}
+
+/// Reactions the load tool picks from.
+const EMOJI: [&str; 6] = ["%F0%9F%91%8D", "%F0%9F%8E%89", "%E2%9D%A4%EF%B8%8F", "eyes", "joy", "rocket"];
+
+/// One person: post now and then (typing first), sometimes as a reply in the thread of their last
+/// message there, sometimes reacting after; mark a channel read now and then.
 #[allow(clippy::too_many_arguments)]
 async fn act(
     api: Api,
@@ -215,45 +260,71 @@ async fn act(
     typer: mpsc::Sender<String>,
     counter: Arc<AtomicU64>,
     posts: Arc<Mutex<Vec<(u32, String)>>>,
-    interval: Duration,
-    end: Instant,
-    epoch: Instant,
-) -> (Vec<u64>, u64, Vec<u64>, u64) {
+    pace: Pace,
+) -> Done {
+    let Pace { interval, end, epoch, .. } = pace;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9));
-    let (mut send_us, mut send_err, mut read_us, mut read_err) = (Vec::new(), 0, Vec::new(), 0);
+    let mut done = Done::default();
+    // The last top-level message this person posted in each channel: a thread to reply in.
+    let mut last: HashMap<String, String> = HashMap::new();
     // Spread the first posts over the first interval instead of all at once; never sleep past the end.
     tokio::time::sleep(rng.wait(interval).min(end.saturating_duration_since(Instant::now()))).await;
     while Instant::now() < end {
         let cid = &channels[(rng.next() % channels.len() as u64) as usize];
-        let _ = typer.try_send(json!({"type": "typing", "channel_id": cid}).to_string());
+        let root = last.get(cid).filter(|_| rng.next() % 100 < u64::from(pace.reply)).cloned();
+        let typing = match &root {
+            Some(root) => json!({"type": "typing", "channel_id": cid, "thread_root_id": root}),
+            None => json!({"type": "typing", "channel_id": cid}),
+        };
+        let _ = typer.try_send(typing.to_string());
         let n = counter.fetch_add(1, Ordering::Relaxed) as u32;
         let t_us = epoch.elapsed().as_micros() as u64;
         if let Ok(mut p) = posts.lock() {
             p.push((n, cid.clone()));
         }
         let sent = Instant::now();
-        match api
-            .post(
-                &user,
-                &format!("/api/v1/channels/{cid}/messages"),
-                json!({"content": format!("bench {n} {t_us}")}),
-            )
-            .await
-        {
+        let content = format!("bench {n} {t_us}");
+        let body = match &root {
+            Some(root) => json!({"content": content, "thread_root_id": root}),
+            None => json!({"content": content}),
+        };
+        let stats = if root.is_some() { &mut done.reply } else { &mut done.send };
+        match api.post(&user, &format!("/api/v1/channels/{cid}/messages"), body).await {
             Ok(answer) => {
-                send_us.push(sent.elapsed().as_micros() as u64);
+                stats.0.push(sent.elapsed().as_micros() as u64);
+                let id = answer["message"]["id"].as_str().unwrap_or_default().to_string();
+                if rng.next() % 100 < u64::from(pace.react) {
+                    let emoji = EMOJI[(rng.next() % EMOJI.len() as u64) as usize];
+                    let started = Instant::now();
+                    match api
+                        .call(
+                            &user.base,
+                            Some(&user.token),
+                            reqwest::Method::PUT,
+                            &format!("/api/v1/messages/{id}/reactions/{emoji}"),
+                            json!({}),
+                        )
+                        .await
+                    {
+                        Ok(_) => done.react.0.push(started.elapsed().as_micros() as u64),
+                        Err(_) => done.react.1 += 1,
+                    }
+                }
+                if root.is_none() {
+                    last.insert(cid.clone(), id);
+                }
                 if rng.next().is_multiple_of(3) {
                     let seq = answer["message"]["seq"].as_i64().unwrap_or(0);
                     let read = Instant::now();
                     match api.post(&user, &format!("/api/v1/channels/{cid}/read"), json!({"seq": seq})).await
                     {
-                        Ok(_) => read_us.push(read.elapsed().as_micros() as u64),
-                        Err(_) => read_err += 1,
+                        Ok(_) => done.read.0.push(read.elapsed().as_micros() as u64),
+                        Err(_) => done.read.1 += 1,
                     }
                 }
             }
             Err(_) => {
-                send_err += 1;
+                stats.1 += 1;
                 if let Ok(mut p) = posts.lock() {
                     p.retain(|(m, _)| *m != n); // not acknowledged: nobody should expect it
                 }
@@ -261,7 +332,7 @@ async fn act(
         }
         tokio::time::sleep(rng.wait(interval).min(end.saturating_duration_since(Instant::now()))).await;
     }
-    (send_us, send_err, read_us, read_err)
+    done
 }
 
 async fn read(
