@@ -14,8 +14,14 @@ import { mountHeader } from './ui/header.js';
 import { mountMembersPanel } from './ui/panels.js';
 import { quickSwitcher, browseChannels, newDm as pickDm } from './ui/switcher.js';
 import { mountChannel } from './ui/channel.js';
+import { mountThread } from './ui/thread.js';
 import { workspaceActions, channelActions } from './ui/actions.js';
 import { setTheme } from './ui/theme.js';
+import { mountView } from './ui/views.js';
+import { watchExpiry } from './ui/status.js';
+import { loadSaved } from './api/marks.js';
+import { isView } from './state/views.js';
+import { notifyFrame } from './ui/notifications.js';
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
 /** Phones show one column: the channel list, or a conversation slid in over it. */
@@ -25,6 +31,7 @@ const phone = matchMedia('(max-width: 768px)');
 /** @type {() => void} */ let unmountSidebar = () => {};
 /** @type {() => void} */ let unmountHeader = () => {};
 /** @type {(() => void) | null} */ let unmountPanel = null;
+/** Which panel is open beside the channel. @type {'members' | 'thread' | null} */ let panelKind = null;
 /** @type {{header: HTMLElement, channel: HTMLElement, panel: HTMLElement} | null} */ let pane = null;
 
 /** One dispatch for every frame; an unknown type is logged loudly. @param {any} frame */
@@ -39,11 +46,12 @@ function onFrame(frame) {
     case 'message.created': case 'message.updated': case 'message.deleted':
     case 'channel.member_left': case 'channel.updated': case 'thread.updated':
     case 'reaction.added': case 'reaction.removed': case 'message.pinned': case 'message.unpinned':
+      notifyFrame(frame, navigation);
       chat.onPersistent(frame);
       break;
     case 'member.updated': setRole(frame.workspace_id, frame.user_id, frame.role); break;
     case 'user.updated': putUser(frame.user); break;
-    case 'typing': someoneTyped(frame.channel_id, frame.user_id); break;
+    case 'typing': someoneTyped(frame.channel_id, frame.user_id, frame.thread_root_id); break;
     case 'presence': learnUser(frame.user_id); store.presence.set(frame.user_id, frame.status); changed('presence'); break;
     case 'channel.read': markRead(frame.channel_id, frame.seq); break;
     case 'channel.created':
@@ -67,6 +75,9 @@ function onFrame(frame) {
 // The state modules never read the DOM: they are told whether the page is in view.
 store.visible = document.visibilityState === 'visible';
 document.addEventListener('visibilitychange', () => { store.visible = document.visibilityState === 'visible'; });
+
+// A status that clears or a pause that ends by itself redraws what shows it.
+watchExpiry();
 
 // The tab's title shows the unread total, whatever changed it (a frame, a read here or elsewhere).
 subscribe((what) => {
@@ -113,8 +124,8 @@ async function boot() {
   store.workspaces = workspaces;
   if (workspaces.length === 0) return firstRun();
   // A permalink (/w/…/c/…/m/<id>) is opened by the channel view itself when it mounts.
-  const [, wid, cid] = location.pathname.match(/^\/w\/([^/]+)(?:\/c\/([^/]+))?/) ?? [];
-  await openWorkspace(workspaces.some((/** @type {any} */ w) => w.id === wid) ? wid : workspaces[0].id, cid);
+  const [, wid, cid, view] = location.pathname.match(/^\/w\/([^/]+)(?:\/c\/([^/]+)|\/([a-z]+))?/) ?? [];
+  await openWorkspace(workspaces.some((/** @type {any} */ w) => w.id === wid) ? wid : workspaces[0].id, cid, view);
 }
 
 /** A new account with no workspace: make one. */
@@ -137,8 +148,8 @@ function firstRun() {
   fill(root, h('main', { class: 'auth' }, form));
 }
 
-/** @param {string} wid @param {string} [cid] */
-async function openWorkspace(wid, cid) {
+/** @param {string} wid @param {string} [cid] @param {string} [view] threads, mentions or saved */
+async function openWorkspace(wid, cid, view) {
   const sidebar = h('aside', { class: 'sidebar', id: 'sidebar', 'aria-label': 'Sidebar' });
   const header = h('header', { class: 'pane-header' });
   const channel = h('div', { class: 'channel' });
@@ -155,15 +166,18 @@ async function openWorkspace(wid, cid) {
   swipeBack(main);
   await chat.loadWorkspace(wid);
   await loadRoles();
+  loadSaved().catch(() => {});
+  chat.loadThreads(wid).catch(() => {});
   render(html``, sidebar);
   unmountSidebar = mountSidebar(sidebar, {
     ...workspaceActions(wid, navigation), open: (id) => openChannel(id), theme: setTheme, switchWorkspace: (id) => switchTo(id),
-    browse: () => browseChannels({ join: (id) => chat.join(id), openChannel }), newDm: () => pickDm({ openDm }),
+    browse: () => browseChannels({ join: (id) => chat.join(id), openChannel }), newDm: () => pickDm({ openDm }), view: (kind) => openView(kind),
     logout: async () => { socket?.stop(); await post('/auth/logout').catch(() => {}); setLoggedOut(true); location.href = '/'; },
   });
   const first = cid && store.channels.has(cid) ? cid : defaultChannel();
   // On a phone the channel list is home; a channel opens when asked for (or linked to).
-  if (first && (!phone.matches || cid)) openChannel(first);
+  if (isView(view)) openView(/** @type {string} */ (view));
+  else if (first && (!phone.matches || cid)) openChannel(first);
   else history.replaceState(null, '', `/w/${wid}`);
   if (!socket) {
     socket = new Socket(onFrame, (state) => { store.connection = state; changed('connection'); }, () => chat.catchUpAll());
@@ -202,7 +216,7 @@ function switchTo(wid) {
 function openChannel(cid) {
   if (!cid || !pane) return;
   const { header, channel } = pane;
-  const panelWasOpen = unmountPanel !== null;
+  const panelWasOpen = panelKind === 'members';
   closePanel();
   unmountChannel();
   unmountHeader();
@@ -211,13 +225,37 @@ function openChannel(cid) {
   history.replaceState(null, '', `/w/${store.workspaceId}/c/${cid}`);
   changed('channels');
   unmountHeader = mountHeader(header, cid, {
-    members: (adding) => (unmountPanel && !adding ? closePanel() : openPanel(cid, adding)),
-    panelOpen: () => unmountPanel !== null,
+    members: (adding) => (panelKind === 'members' && !adding ? closePanel() : openPanel(cid, adding)),
+    panelOpen: () => panelKind === 'members',
     leave: () => channelMenu.leave(cid), archive: (archived) => channelMenu.archive(cid, archived), copyLink: () => channelMenu.copyLink(cid),
     back: () => backToList(),
   });
-  unmountChannel = mountChannel(channel, cid, (frame) => socket?.send(frame));
+  unmountChannel = mountChannel(channel, cid, (frame) => socket?.send(frame), { openThread: (rootId) => openThread(rootId, cid) });
   if (panelWasOpen && !phone.matches) openPanel(cid);
+}
+
+/** Shows a view (threads, mentions, saved) in the main pane instead of a channel. @param {string} kind */
+function openView(kind) {
+  if (!pane || !isView(kind)) return;
+  const { header, channel } = pane;
+  closePanel();
+  unmountChannel();
+  unmountHeader();
+  unmountHeader = () => {};
+  store.channelId = null;
+  store.view = kind;
+  document.body.classList.add('pane-open');
+  history.replaceState(null, '', `/w/${store.workspaceId}/${kind}`);
+  const nav = /** @type {any} */ (navigation);
+  const teardown = mountView(header, channel, kind, {
+    openChannel, back: () => backToList(),
+    // The thread panel, once the app has one; until then a thread opens at its root in the channel.
+    openThread: typeof nav.openThread === 'function' ? (root, cid) => nav.openThread(root, cid) : undefined,
+  });
+  // Whatever opens next (a channel, another view, the list) closes the view first.
+  unmountChannel = () => { teardown(); store.view = null; changed('view'); };
+  changed('view');
+  changed('channels');
 }
 
 /** @param {string} cid @param {boolean} [adding] */
@@ -226,13 +264,33 @@ function openPanel(cid, adding = false) {
   closePanel();
   pane.panel.closest('.main')?.classList.add('main--panel');
   unmountPanel = mountMembersPanel(pane.panel, cid, { close: closePanel, adding });
+  panelKind = 'members';
   changed('panel');
+}
+
+/** Opens a thread in the panel beside its channel (opening the channel first when another one,
+ * or a view, is showing). @param {string} rootId @param {string} cid */
+function openThread(rootId, cid) {
+  if (!pane || !store.channels.has(cid)) return;
+  if (store.channelId !== cid) openChannel(cid);
+  closePanel();
+  pane.panel.closest('.main')?.classList.add('main--panel');
+  unmountPanel = mountThread(pane.panel, cid, rootId, { close: closeThread, sendFrame: (frame) => socket?.send(frame) });
+  panelKind = 'thread';
+  changed('panel');
+}
+
+/** Closes the thread panel and gives the focus back to the channel's composer. */
+function closeThread() {
+  closePanel();
+  /** @type {HTMLElement | null} */ (pane?.channel.querySelector('.composer__input'))?.focus();
 }
 
 function closePanel() {
   if (!unmountPanel) return;
   unmountPanel();
   unmountPanel = null;
+  panelKind = null;
   pane?.panel.closest('.main')?.classList.remove('main--panel');
   changed('panel');
 }
@@ -266,11 +324,11 @@ function swipeBack(el) {
 
 // Growing from a phone's width to a desktop's with only the list showing: open a channel.
 phone.addEventListener('change', () => {
-  if (!phone.matches && pane && store.workspaceId && !store.channelId) openChannel(defaultChannel() ?? '');
+  if (!phone.matches && pane && store.workspaceId && !store.channelId && !store.view) openChannel(defaultChannel() ?? '');
 });
 
 /** How the chrome's actions move between views. */
-const navigation = { openChannel, switchTo, defaultChannel };
+const navigation = { openChannel, switchTo, defaultChannel, openThread };
 const channelMenu = channelActions(navigation);
 
 // Ctrl/Cmd+K: jump to a channel or person.

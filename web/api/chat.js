@@ -1,10 +1,11 @@
 // @ts-check
 /** What the client does over the network: load, catch up, send, edit, delete, read. Each call
  * updates the store; the views follow it. */
-import { get, post, patch, del, ApiError } from './http.js';
-import { store, changed, logOf, setLog, putChannel, applyPersistent, markRead } from '../state/store.js';
+import { get, post, patch, put, del, ApiError } from './http.js';
+import { store, changed, logOf, setLog, putChannel, applyPersistent, markRead, setFollowing } from '../state/store.js';
 import { mergeMessages, putPending, dropPending, confirmPending, markPending, cap } from '../state/messages.js';
 import * as outbox from '../state/outbox.js';
+import { emptyThread, mergeReplies, putPendingReply, dropPendingReply } from '../state/threads.js';
 
 /** Messages kept per channel: older ones are fetched again when scrolled to. */
 export const MAX_MESSAGES = 400;
@@ -92,7 +93,7 @@ const inFlight = new Set();
 export function restoreOutbox(cid) {
   if (!loadBox()) return;
   const shown = new Set(logOf(cid).pending.map((p) => p.clientId));
-  for (const p of box) if (p.channelId === cid && !shown.has(p.clientId)) setLog(cid, putPending(logOf(cid), p));
+  for (const p of box) if (p.channelId === cid && !p.threadRootId && !shown.has(p.clientId)) setLog(cid, putPending(logOf(cid), p));
 }
 
 /** Reads the stored outbox the first time it is needed for this user; false when logged out. */
@@ -121,43 +122,131 @@ function forget(clientId) {
 /** Sends optimistically: shown at once, replaced by the server's copy (matched by client id), or
  * marked failed with the reason; kept in the outbox until the server has it.
  * @param {string} cid @param {string} content @param {string} [clientId] */
-export async function send(cid, content, clientId = crypto.randomUUID()) {
+export async function send(cid, content, clientId = crypto.randomUUID(), thread = { rootId: '', alsoToChannel: false }) {
   if (inFlight.has(clientId)) return;
   inFlight.add(clientId);
-  const known = logOf(cid).pending.find((p) => p.clientId === clientId);
+  const { rootId, alsoToChannel } = thread;
+  const known = rootId ? store.thread?.pending.find((p) => p.clientId === clientId) : logOf(cid).pending.find((p) => p.clientId === clientId);
   /** @type {import('../state/outbox.js').Pending} */
-  const pending = { clientId, channelId: cid, content, created_at: known?.created_at ?? new Date().toISOString(), status: 'pending', reason: '', retry: true };
-  setLog(cid, putPending(logOf(cid), pending));
+  const pending = { clientId, channelId: cid, content, created_at: known?.created_at ?? new Date().toISOString(), status: 'pending', reason: '', retry: true,
+    ...(rootId ? { threadRootId: rootId, alsoToChannel } : {}) };
+  showPending(pending);
   remember(pending);
   try {
-    const { message } = await post(`/channels/${cid}/messages`, { content, idempotency_key: clientId });
+    const body = rootId ? { content, idempotency_key: clientId, thread_root_id: rootId, also_send_to_channel: alsoToChannel } : { content, idempotency_key: clientId };
+    const { message } = await post(`/channels/${cid}/messages`, body);
     forget(clientId);
-    setLog(cid, cap(confirmPending(logOf(cid), clientId, message), MAX_MESSAGES));
-    read(cid, message.seq);
+    if (rootId) confirmReply(message, clientId);
+    if (!rootId || message.also_in_channel) {
+      setLog(cid, cap(confirmPending(logOf(cid), clientId, message), MAX_MESSAGES));
+      read(cid, message.seq);
+    }
   } catch (e) {
     const why = outbox.failure(/** @type {any} */ (e), navigator.onLine);
     // The outbox decides, not the log (which a channel switch or catch-up may have cleared):
     // what is still unsent is marked failed, so it is retried and offers Retry when shown.
     if (box.some((p) => p.clientId === clientId)) remember({ ...pending, status: 'failed', ...why });
-    if (logOf(cid).pending.some((p) => p.clientId === clientId)) {
+    if (!rootId && logOf(cid).pending.some((p) => p.clientId === clientId)) {
       setLog(cid, markPending(logOf(cid), clientId, 'failed', why));
+    }
+    if (rootId && store.thread?.rootId === rootId) {
+      store.thread = putPendingReply(store.thread, { ...pending, status: 'failed', ...why });
+      changed('thread');
     }
   } finally {
     inFlight.delete(clientId);
   }
 }
 
+/** Shows a message of one's own on its way: in its channel, or in its thread when open.
+ * @param {import('../state/outbox.js').Pending} p */
+function showPending(p) {
+  if (!p.threadRootId) setLog(p.channelId, putPending(logOf(p.channelId), p));
+  else if (store.thread?.rootId === p.threadRootId) { store.thread = putPendingReply(store.thread, p); changed('thread'); }
+}
+
+/** The server has a reply of one's own: it replaces the pending copy in its open thread.
+ * @param {import('../state/messages.js').Message} message @param {string} clientId */
+function confirmReply(message, clientId) {
+  const t = store.thread;
+  if (!t || t.rootId !== message.thread_root_id) return;
+  store.thread = { ...dropPendingReply(t, clientId), replies: mergeReplies(t.replies, [message]) };
+  changed('thread');
+}
+
+/** Opens a thread: its root and every reply (paged, at most 1000), and one's unsent replies.
+ * @param {string} cid @param {string} rootId */
+export async function openThread(cid, rootId) {
+  store.thread = emptyThread(rootId, cid);
+  loadBox();
+  for (const p of box) if (p.threadRootId === rootId) store.thread = putPendingReply(store.thread, p);
+  changed('thread');
+  const [{ message: root }, replies] = await Promise.all([get(`/messages/${rootId}`), allReplies(rootId)]);
+  if (store.thread?.rootId !== rootId) return;
+  store.thread = { ...store.thread, root, replies: mergeReplies(store.thread.replies, replies), loaded: true };
+  changed('thread');
+}
+
+/** @param {string} rootId @returns {Promise<import('../state/messages.js').Message[]>} */
+async function allReplies(rootId) {
+  /** @type {import('../state/messages.js').Message[]} */ let all = [];
+  let after = 0;
+  for (let page = 0; page < 10; page++) {
+    const { messages, has_more: more } = await get(`/messages/${rootId}/replies?limit=100${after ? `&after_seq=${after}` : ''}`);
+    all = all.concat(messages);
+    if (!more || messages.length === 0) break;
+    after = messages[messages.length - 1].seq;
+  }
+  return all;
+}
+
+export function closeThread() {
+  store.thread = null;
+  changed('thread');
+}
+
+/** Marks the open thread read up to its newest reply (the server keeps it for followers). */
+export function readThread() {
+  const t = store.thread;
+  const last = t?.replies.at(-1);
+  if (!t || !last) return;
+  if ((store.threadUnread.get(t.rootId) ?? 0) > 0) { store.threadUnread.set(t.rootId, 0); changed('threads'); }
+  if (store.following.has(t.rootId) && readTo.get(t.rootId) !== last.seq) {
+    readTo.set(t.rootId, last.seq);
+    post(`/messages/${t.rootId}/read`, { seq: last.seq }).catch(() => {});
+  }
+}
+/** The seq each thread was last marked read up to from here. @type {Map<string, number>} */
+const readTo = new Map();
+
+/** Follows or unfollows a thread. @param {string} rootId @param {boolean} on */
+export async function follow(rootId, on) {
+  await (on ? put(`/messages/${rootId}/follow`) : del(`/messages/${rootId}/follow`));
+  setFollowing(rootId, on);
+}
+
+/** The threads one follows in a workspace, with their unread replies. @param {string} wid */
+export async function loadThreads(wid) {
+  const { threads } = await get(`/workspaces/${wid}/threads`);
+  if (wid !== store.workspaceId) return threads;
+  store.following = new Set(threads.map((/** @type {any} */ t) => t.root.id));
+  store.threadUnread = new Map(threads.map((/** @type {any} */ t) => [t.root.id, t.unread_count]));
+  changed('threads');
+  return threads;
+}
+
 /** Gives up on an unsent message. @param {string} cid @param {string} clientId */
 export function discard(cid, clientId) {
   forget(clientId);
   setLog(cid, dropPending(logOf(cid), clientId));
+  if (store.thread?.pending.some((p) => p.clientId === clientId)) { store.thread = dropPendingReply(store.thread, clientId); changed('thread'); }
 }
 
 /** Sends again, with the same keys, what failed for a reason that may have passed. */
 export function retryOutbox() {
   // Also right after a reload, before any channel is shown (a phone starts on the channel list).
   loadBox();
-  for (const p of outbox.retryable(box)) send(p.channelId, p.content, p.clientId);
+  for (const p of outbox.retryable(box)) send(p.channelId, p.content, p.clientId, { rootId: p.threadRootId ?? '', alsoToChannel: p.alsoToChannel ?? false });
 }
 addEventListener('online', () => retryOutbox());
 

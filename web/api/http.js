@@ -40,4 +40,5 @@ export async function api(method, path, body) {
 export const get = (/** @type {string} */ path) => api('GET', path);
 export const post = (/** @type {string} */ path, /** @type {unknown} */ body = {}) => api('POST', path, body);
 export const patch = (/** @type {string} */ path, /** @type {unknown} */ body) => api('PATCH', path, body);
+export const put = (/** @type {string} */ path, /** @type {unknown} */ body = {}) => api('PUT', path, body);
 export const del = (/** @type {string} */ path) => api('DELETE', path);

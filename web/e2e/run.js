@@ -38,8 +38,14 @@ const browser = await chromium.launch({
 });
 let passed = 0;
 let failed = 0;
+let skipped = 0;
+// OCOMMS_E2E_ONLY=<part of a module's file name> runs only the matching scenario modules (a
+// developer's loop; CI never sets it, and the count of skipped steps is printed).
+const only = process.env.OCOMMS_E2E_ONLY ?? '';
+let inModules = false;
 /** Runs one named step; the suite stops at the first failure. */
 async function step(name, fn) {
+  if (only && !inModules) { skipped += 1; return; }
   const started = Date.now();
   try {
     await fn();
@@ -336,13 +342,14 @@ try {
   // Scenario modules beside this file (`*.e2e.js`), each exporting
   // `run({ browser, base, step, shots, WAIT })`, run after the steps above, in name order.
   const { readdirSync } = await import('node:fs');
-  for (const file of readdirSync(here).filter((f) => f.endsWith('.e2e.js')).sort()) {
+  inModules = true;
+  for (const file of readdirSync(here).filter((f) => f.endsWith('.e2e.js') && f.includes(only)).sort()) {
     const scenarios = await import(join(here, file));
     await scenarios.run({ browser, base, step, shots, WAIT });
   }
 } finally {
   await browser.close();
   server.kill();
-  console.log(`\n${passed} passed, ${failed} failed`);
+  console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped (OCOMMS_E2E_ONLY=${only})` : ''}`);
   process.exitCode = failed > 0 ? 1 : 0;
 }

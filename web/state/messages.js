@@ -1,14 +1,18 @@
 // @ts-check
+import { summarise } from './threads.js';
+
 /** A channel's messages as the client holds them: ordered by seq, each once, plus the
  * optimistic ones still on their way. No DOM here. */
 
 /**
  * @typedef {{id: string, channel_id: string, seq: number, author_id: string, content: string,
  *   html: string, created_at: string, edited_at: string | null, deleted: boolean,
- *   thread_root_id: string | null, reply_count: number, mentions: string[], idempotency_key?: string | null, reactions?: Reaction[]}} Message
+ *   thread_root_id: string | null, reply_count: number, mentions: string[], idempotency_key?: string | null, reactions?: Reaction[],
+ *   pinned?: boolean, last_reply_at?: string | null, reply_user_ids?: string[], also_in_channel?: boolean}} Message
  * @typedef {{emoji: string, count: number, user_ids: string[]}} Reaction
  * @typedef {{clientId: string, channelId: string, content: string, status: 'pending' | 'failed',
- *   created_at: string, reason: string, retry: boolean}} Pending a message of one's own on its way:
+ *   created_at: string, reason: string, retry: boolean, threadRootId?: string, alsoToChannel?: boolean}} Pending a message of one's own on its way
+ *   (a reply in the thread of `threadRootId`, when given):
  *   `clientId` is the idempotency key it is sent with; `reason` why it failed; `retry` whether
  *   sending it again may help (not when the server refused it for what it is)
  * @typedef {{messages: Message[], pending: Pending[], lastSeq: number, hasOlder: boolean}} ChannelLog
@@ -20,13 +24,14 @@ export function emptyLog() {
 }
 
 /**
- * Inserts or replaces messages (by id), keeping seq order. Thread replies stay out of the list.
+ * Inserts or replaces messages (by id), keeping seq order. Thread replies stay out of the list,
+ * unless also sent to the channel.
  * @param {Message[]} list @param {Message[]} incoming @returns {Message[]}
  */
 export function mergeMessages(list, incoming) {
   const byId = new Map(list.map((m) => [m.id, m]));
   for (const m of incoming) {
-    if (m.thread_root_id) continue;
+    if (m.thread_root_id && !m.also_in_channel) continue;
     byId.set(m.id, m);
   }
   return [...byId.values()].sort((a, b) => a.seq - b.seq);
@@ -45,7 +50,7 @@ export function classify(lastSeq, seq) {
 
 /**
  * Applies one persistent event to a log; returns the new log.
- * @param {ChannelLog} log @param {{type: string, seq: number, message?: Message, message_id?: string, root_id?: string, reply_count?: number, emoji?: string, user_id?: string}} event
+ * @param {ChannelLog} log @param {{type: string, seq: number, message?: Message, message_id?: string, root_id?: string, reply_count?: number, last_reply_at?: string, reply_user_ids?: string[], emoji?: string, user_id?: string}} event
  * @returns {ChannelLog}
  */
 export function applyEvent(log, event) {
@@ -58,7 +63,10 @@ export function applyEvent(log, event) {
   } else if (event.type === 'reaction.added' || event.type === 'reaction.removed') {
     messages = messages.map((m) => (m.id === event.message_id ? { ...m, reactions: react(m.reactions ?? [], event) } : m));
   } else if (event.type === 'thread.updated') {
-    messages = messages.map((m) => (m.id === event.root_id ? { ...m, reply_count: event.reply_count ?? m.reply_count } : m));
+    messages = messages.map((m) => (m.id === event.root_id ? summarise(m, event) : m));
+  } else if (event.type === 'message.pinned' || event.type === 'message.unpinned') {
+    const pinned = event.type === 'message.pinned';
+    messages = messages.map((m) => (m.id === event.message_id ? { ...m, pinned } : m));
   }
   return { ...log, messages, lastSeq: Math.max(log.lastSeq, event.seq) };
 }

@@ -14,9 +14,9 @@ export function sidebarSections(all) {
   return { channels, dms };
 }
 
-/** The count badge of a row: every unread message of a DM, only mentions elsewhere. @param {Channel} c */
+/** The count badge of a row: every unread message of a DM, only mentions elsewhere and in muted DMs. @param {Channel} c */
 export function badgeCount(c) {
-  return c.kind === 'dm' ? c.unread_count : c.mention_count;
+  return c.kind === 'dm' && !c.notifications?.muted ? c.unread_count : c.mention_count;
 }
 
 /** The people in a DM other than the reader (the reader alone for a DM with oneself).

@@ -4,11 +4,14 @@
 import { emptyLog, applyEvent, classify, settlePending } from './messages.js';
 import { onMessage, onRead } from './unread.js';
 import { typed } from './typing.js';
+import { applyToThread, countReply, followsAfter } from './threads.js';
+import { pinsAfter } from './marks.js';
 
 /**
  * @typedef {import('./messages.js').ChannelLog} ChannelLog
  * @typedef {import('./unread.js').Channel} Channel
- * @typedef {{id: string, name: string, status_text: string, email?: string}} User
+ * @typedef {{id: string, name: string, status_text: string, email?: string, status_emoji?: string,
+ *   status_expires_at?: string | null, dnd_until?: string | null}} User
  */
 
 export const store = {
@@ -27,6 +30,13 @@ export const store = {
   /** Members per channel, for the channel header. @type {Map<string, number>} */ memberCounts: new Map(),
   /** Who is in a channel (user ids), once the header or members panel asked. @type {Map<string, string[]>} */ channelMembers: new Map(),
   /** Workspace role of each member of the open workspace. @type {Map<string, string>} */ roles: new Map(),
+  /** Pinned message ids per channel, newest pin first, once the channel's pins were fetched. @type {Map<string, string[]>} */ pins: new Map(),
+  /** The ids of one's saved messages, newest first, once fetched. @type {string[] | null} */ saved: null,
+  /** The view in the main pane instead of a channel: 'threads', 'mentions', 'saved'. @type {string | null} */ view: null,
+  /** The thread open in the side panel. @type {import('./threads.js').Thread | null} */ thread: null,
+  /** Roots of the threads one follows (loaded with the workspace, kept current). @type {Set<string>} */ following: new Set(),
+  /** Unread replies per followed thread. @type {Map<string, number>} */ threadUnread: new Map(),
+  /** Who is typing in which thread (root id → user → when). @type {Map<string, Map<string, number>>} */ threadTyping: new Map(),
 };
 
 /** @type {Set<(what: string) => void>} */
@@ -39,7 +49,7 @@ export function subscribe(fn) {
 }
 
 /** Tells the views what changed: 'channels', 'messages', 'typing', 'presence', 'connection',
- * 'members' (who is in a channel, workspace roles), 'all'. */
+ * 'members' (who is in a channel, workspace roles), 'pins', 'saved', 'view', 'all'. */
 export function changed(/** @type {string} */ what) {
   for (const fn of listeners) fn(what);
 }
@@ -87,7 +97,17 @@ export function applyPersistent(event) {
   const verdict = classify(log.lastSeq, event.seq);
   if (verdict === 'duplicate') return 'duplicate';
   if (verdict === 'gap') return 'gap';
+  if (store.thread && store.thread.channelId === event.channel_id) {
+    const thread = applyToThread(store.thread, event);
+    if (thread !== store.thread) { store.thread = thread; changed('thread'); }
+  }
+  if (event.type === 'message.created' && event.message?.thread_root_id && store.me) onReply(event.message, store.me.id, log);
   let next = applyEvent(log, event);
+  const pins = store.pins.get(event.channel_id);
+  if (pins) {
+    const after = pinsAfter(pins, event);
+    if (after !== pins) { store.pins.set(event.channel_id, after); changed('pins'); }
+  }
   if (event.type === 'message.created' && event.message?.author_id === store.me?.id) next = settlePending(next, event.message);
   setLog(event.channel_id, next);
   let updated = { ...channel, last_seq: Math.max(channel.last_seq, event.seq) };
@@ -114,6 +134,26 @@ export function applyPersistent(event) {
   return 'applied';
 }
 
+/** A new reply: following and unread replies as the server counts them.
+ * @param {import('./messages.js').Message} reply @param {string} me @param {ChannelLog} log */
+function onReply(reply, me, log) {
+  const rootId = /** @type {string} */ (reply.thread_root_id);
+  const root = log.messages.find((m) => m.id === rootId) ?? (store.thread?.rootId === rootId ? store.thread.root ?? undefined : undefined);
+  if (!store.following.has(rootId) && followsAfter(reply, me, root) && !unfollowed.has(rootId)) store.following.add(rootId);
+  if (reply.author_id === me) { unfollowed.delete(rootId); store.following.add(rootId); }
+  const viewing = store.thread?.rootId === rootId && store.visible;
+  store.threadUnread = countReply(store.threadUnread, reply, me, { following: store.following.has(rootId), viewing });
+  changed('threads');
+}
+/** Threads one unfollowed here: a mention or another's reply does not follow them again. */
+const unfollowed = new Set();
+
+/** Follows or unfollows a thread in the client's state. @param {string} rootId @param {boolean} on */
+export function setFollowing(rootId, on) {
+  if (on) { store.following.add(rootId); unfollowed.delete(rootId); } else { store.following.delete(rootId); unfollowed.add(rootId); store.threadUnread.delete(rootId); }
+  changed('threads');
+}
+
 /** @param {string} cid @param {number} seq */
 export function markRead(cid, seq) {
   const channel = store.channels.get(cid);
@@ -122,8 +162,13 @@ export function markRead(cid, seq) {
   changed('channels');
 }
 
-/** @param {string} cid @param {string} userId */
-export function someoneTyped(cid, userId) {
+/** @param {string} cid @param {string} userId @param {string} [rootId] typing in that thread */
+export function someoneTyped(cid, userId, rootId = '') {
+  if (rootId) {
+    store.threadTyping.set(rootId, typed(store.threadTyping.get(rootId) ?? new Map(), userId, Date.now()));
+    if (store.thread?.rootId === rootId) changed('typing');
+    return;
+  }
   store.typing.set(cid, typed(store.typing.get(cid) ?? new Map(), userId, Date.now()));
   if (cid === store.channelId) changed('typing');
 }

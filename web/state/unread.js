@@ -5,7 +5,9 @@
  * @typedef {{id: string, name: string, kind: string, is_member: boolean, last_seq: number,
  *   last_read_seq: number, unread_count: number, mention_count: number, topic: string,
  *   dm_user_ids: string[], workspace_id: string, archived: boolean, is_default: boolean,
- *   created_by?: string, created_at?: string}} Channel
+ *   created_by?: string, created_at?: string, notifications?: Notifications}} Channel
+ * @typedef {{level: string, muted: boolean, default?: boolean}} Notifications the reader's
+ *   preferences for the channel: `level` the effective one, `default` when it follows the workspace's
  */
 
 /**
@@ -31,10 +33,17 @@ export function onRead(channel, seq) {
   return { ...channel, last_read_seq: seq, unread_count: all ? 0 : channel.unread_count, mention_count: all ? 0 : channel.mention_count };
 }
 
-/** @param {Iterable<Channel>} channels @returns {number} */
+/** Whether the reader muted a channel. @param {Channel} c */
+export const isMuted = (c) => Boolean(c.notifications?.muted);
+
+/** Whether a row shows as unread (bold): a muted channel never does; its mentions show as a badge. @param {Channel} c */
+export const looksUnread = (c) => c.unread_count > 0 && !isMuted(c);
+
+/** The title's total: unread messages, but only the mentions of muted channels.
+ * @param {Iterable<Channel>} channels @returns {number} */
 export function totalUnread(channels) {
   let total = 0;
-  for (const c of channels) total += c.is_member ? c.unread_count : 0;
+  for (const c of channels) if (c.is_member) total += isMuted(c) ? c.mention_count : c.unread_count;
   return total;
 }
 

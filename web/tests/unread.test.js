@@ -46,3 +46,21 @@ test('typing names one, two, then several, and expires', () => {
   assert.equal(describe(['Ana', 'Ben']), 'Ana and Ben are typing…');
   assert.equal(describe(['Ana', 'Ben', 'Cy']), 'Several people are typing…');
 });
+
+test('a muted channel is not bold and adds only its mentions to the title', async () => {
+  const { isMuted, looksUnread } = await import('../state/unread.js');
+  const { badgeCount } = await import('../state/nav.js');
+  const muted = { ...channel, unread_count: 4, mention_count: 1, notifications: { level: 'all', muted: true } };
+  const loud = { ...channel, id: 'd', unread_count: 2, mention_count: 0, notifications: { level: 'all', muted: false } };
+  assert.equal(isMuted(muted), true);
+  assert.equal(isMuted(channel), false, 'no preferences: not muted');
+  assert.equal(looksUnread(muted), false);
+  assert.equal(looksUnread(loud), true);
+  assert.equal(totalUnread([muted, loud]), 3, 'two unread plus one mention');
+  assert.equal(badgeCount(muted), 1, 'the mention badge still shows');
+  const mutedDm = { ...muted, kind: 'dm' };
+  assert.equal(badgeCount(mutedDm), 1, 'a muted DM counts mentions only');
+  assert.equal(badgeCount({ ...mutedDm, notifications: { level: 'all', muted: false } }), 4);
+  // Counting goes on while muted, so unmuting shows the truth.
+  assert.equal(onMessage(muted, from('ben'), 11, 'me', false).unread_count, 5);
+});

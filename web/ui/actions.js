@@ -8,6 +8,7 @@ import * as chat from '../api/chat.js';
 import { store, changed, putChannel, putUser, channelTitle } from '../state/store.js';
 import { channelNameProblem, expiryText } from '../state/nav.js';
 import { ask, field, choice, show, yesNo, notice, toast } from './dialogs.js';
+import { statusDialog } from './status.js';
 
 /**
  * @typedef {{openChannel: (cid: string) => void, switchTo: (wid: string) => void, defaultChannel: () => string | undefined}} Navigation
@@ -48,12 +49,8 @@ export function workspaceActions(wid, { openChannel, switchTo }) {
       submit: async (v) => putUser((await patch('/me', Object.fromEntries(v))).user),
     });
   }
-  async function status() {
-    await ask('Set a status', [field('Status', 'status_text', { value: store.me?.status_text ?? '', maxlength: 100, placeholder: 'In a meeting, on holiday…' }),
-      h('p', { class: 'dialog__note' }, 'Leave it empty to clear your status.')], 'Save', 'Cancel', {
-      submit: async (v) => putUser((await patch('/me', { status_text: String(v.get('status_text')).trim() })).user),
-    });
-  }
+  // The status dialog with its emoji, suggestions and "Clear after" (ui/status.js).
+  const status = statusDialog;
   async function newWorkspace() {
     await ask('New workspace', [field('Name', 'name', { required: true, maxlength: 80 })], 'Create', 'Cancel', {
       validate: (v) => (String(v.get('name')).trim() ? null : { name: 'Give the workspace a name' }),

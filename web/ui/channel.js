@@ -32,9 +32,10 @@ export function focusMessage(mid) {
 /**
  * Mounts the channel view in `root`; returns its teardown.
  * @param {HTMLElement} root @param {string} cid @param {(frame: object) => void} sendFrame
+ * @param {{openThread?: (rootId: string) => void}} [opts] `openThread`: opens a thread beside the channel
  * @returns {() => void}
  */
-export function mountChannel(root, cid, sendFrame) {
+export function mountChannel(root, cid, sendFrame, { openThread } = {}) {
   const channel = store.channels.get(cid);
   if (!channel) return () => {};
   chat.restoreOutbox(cid);
@@ -117,6 +118,8 @@ export function mountChannel(root, cid, sendFrame) {
       ${messageRows(rows(slice, atNewest ? log.pending : [], { before: log.messages[from - 1], readMarker, me }), {
         me, admin: isAdmin(), focusId, highlightId, emoji,
         edit: startEdit, remove: actions.remove, copyLink: actions.copyLink, more: actions.more, retry: (p) => chat.send(cid, p.content, p.clientId),
+        save: actions.save, pin: c.is_member && !c.archived ? actions.pin : undefined, openThread,
+        react: c.is_member && !c.archived ? actions.react : undefined, addReaction: c.is_member && !c.archived ? actions.addReaction : undefined,
         discard: (p) => chat.discard(cid, p.clientId),
       })}`, list);
     if (stick) scroller.scrollTop = scroller.scrollHeight;

@@ -1,12 +1,15 @@
 // @ts-check
 /** The composer: a rounded box with the text, a send button enabled only with content, the
  * length counter near the limit, the reason a send was refused, the channel's draft, editing of
- * one's own message, and `:shortcode:` completion as the closing colon is typed. */
+ * one's own message, `:shortcode:` completion as the closing colon is typed, `@`/`#` completion
+ * (ui/autocomplete.js), and a question before a broadcast reaches a big channel (ui/broadcast.js). */
 import { h } from './dom.js';
 import { store } from '../state/store.js';
 import { loadDraft, saveDraft } from '../state/drafts.js';
 import { completeAt } from '../state/emoji.js';
 import { loadEmoji, emojiTable } from './emoji.js';
+import { attachAutocomplete } from './autocomplete.js';
+import { confirmBroadcast } from './broadcast.js';
 
 /** The server's content limit (API.md: 40,000 characters → 413). */
 export const MAX_LENGTH = 40_000;
@@ -16,15 +19,18 @@ const count = new Intl.NumberFormat();
 
 /**
  * @param {{cid: string, label: string, send: (text: string) => void, save: (id: string, text: string) => Promise<void>,
- *   typing: () => void, editLast: () => any, done: (id: string | null) => void}} opts
- *   `done` is told when an edit ends (saved or cancelled), with the message id
+ *   typing: () => void, editLast: () => any, done: (id: string | null) => void,
+ *   confirm?: (text: string) => Promise<boolean>, draftKey?: string}} opts
+ *   `done` is told when an edit ends (saved or cancelled), with the message id; `confirm` decides
+ *   whether a new message goes (default: ask before @channel/@here in a big channel); `draftKey`
+ *   keeps the draft apart (a thread's composer: `<cid>/<root id>`)
  */
-export function mountComposer({ cid, label, send, save, typing, editLast, done }) {
+export function mountComposer({ cid, label, send, save, typing, editLast, done, confirm = (text) => confirmBroadcast(cid, text), draftKey = cid }) {
   const input = /** @type {HTMLTextAreaElement} */ (h('textarea', { class: 'composer__input', rows: 1,
-    'aria-label': `Message ${label}`, placeholder: `Message ${label}`, 'aria-describedby': `composer-note-${cid}` }));
+    'aria-label': `Message ${label}`, placeholder: `Message ${label}`, 'aria-describedby': `composer-note-${draftKey.replace(/\W/g, '-')}` }));
   const counter = h('span', { class: 'composer__counter', hidden: true, 'aria-live': 'polite' });
   const submitButton = /** @type {HTMLButtonElement} */ (h('button', { class: 'composer__send', type: 'submit', 'aria-label': 'Send', title: 'Send (Enter)', disabled: true }, sendIcon()));
-  const note = h('p', { class: 'composer__note', id: `composer-note-${cid}`, role: 'alert' });
+  const note = h('p', { class: 'composer__note', id: `composer-note-${draftKey.replace(/\W/g, '-')}`, role: 'alert' });
   const editingLabel = h('p', { class: 'composer__editing', hidden: true }, 'Editing message · Enter to save, Esc to cancel');
   const form = /** @type {HTMLFormElement} */ (h('form', { class: 'composer', onsubmit: (/** @type {Event} */ e) => { e.preventDefault(); submit(); } },
     editingLabel,
@@ -33,6 +39,12 @@ export function mountComposer({ cid, label, send, save, typing, editLast, done }
   const me = store.me?.id ?? '';
   /** @type {{id: string, before: string} | null} */ let editing = null;
   let lastTyping = 0;
+  /** A broadcast question is open: Enter does not ask twice. */
+  let asking = false;
+  const completion = attachAutocomplete(input, /** @type {HTMLElement} */ (form.querySelector('.composer__box')), { cid, changed: () => {
+    if (!editing) saveDraft(localStorage, me, draftKey, input.value);
+    refresh();
+  } });
 
   const refresh = () => {
     input.style.height = 'auto';
@@ -46,7 +58,7 @@ export function mountComposer({ cid, label, send, save, typing, editLast, done }
   };
   const say = (/** @type {string} */ text, kind = '') => { note.textContent = text; note.dataset.kind = kind; };
 
-  function submit() {
+  async function submit() {
     const content = input.value.trim();
     if (!content) return;
     if (content.length > MAX_LENGTH) {
@@ -61,8 +73,13 @@ export function mountComposer({ cid, label, send, save, typing, editLast, done }
         (/** @type {any} */ e) => say(`The edit was not saved: ${e.message}.`));
       return;
     }
+    if (asking) return;
+    asking = true;
+    const go = await confirm(content).catch(() => true).finally(() => { asking = false; });
+    input.focus();
+    if (!go) return;
     input.value = '';
-    saveDraft(localStorage, me, cid, '');
+    saveDraft(localStorage, me, draftKey, '');
     refresh();
     send(content);
   }
@@ -87,7 +104,7 @@ export function mountComposer({ cid, label, send, save, typing, editLast, done }
   }
 
   input.addEventListener('input', (e) => {
-    if (!editing) saveDraft(localStorage, me, cid, input.value);
+    if (!editing) saveDraft(localStorage, me, draftKey, input.value);
     refresh();
     if (/** @type {InputEvent} */ (e).data === ':') completeShortcode();
     if (Date.now() - lastTyping > 2000 && input.value && !editing) { lastTyping = Date.now(); typing(); }
@@ -99,10 +116,11 @@ export function mountComposer({ cid, label, send, save, typing, editLast, done }
     if (!next || input.selectionStart !== caret) return;
     input.value = next.text;
     input.setSelectionRange(next.caret, next.caret);
-    if (!editing) saveDraft(localStorage, me, cid, input.value);
+    if (!editing) saveDraft(localStorage, me, draftKey, input.value);
     refresh();
   }
   input.addEventListener('keydown', (e) => {
+    if (completion.keydown(e)) return;
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
     else if (e.key === 'ArrowUp' && !input.value && !editing) {
       const mine = editLast();
@@ -115,9 +133,9 @@ export function mountComposer({ cid, label, send, save, typing, editLast, done }
     }
   });
 
-  input.value = loadDraft(localStorage, me, cid);
+  input.value = loadDraft(localStorage, me, draftKey);
   queueMicrotask(refresh);
-  return { form, input, startEdit, say, focus: () => input.focus() };
+  return { form, input, startEdit, say, focus: () => input.focus(), teardown: () => completion.teardown() };
 }
 
 function sendIcon() {

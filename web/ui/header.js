@@ -5,9 +5,13 @@ import { html, render, nothing } from '../vendor/lit-html/lit-html.js';
 import { store, subscribe, channelLabel, putChannel, setChannelMembers } from '../state/store.js';
 import { dmOthers, canLeave, canArchive } from '../state/nav.js';
 import { get, patch, ApiError } from '../api/http.js';
-import { avatar, presenceDot } from './people.js';
+import { avatar, presenceDot, statusEmoji } from './people.js';
 import { toggleMenu } from './menus.js';
 import { lock } from './sidebar.js';
+import { icon } from './icons.js';
+import { togglePins, closePins } from './pins.js';
+import { loadPins } from '../api/marks.js';
+import { channelPreferences, toggleMute } from './notify-prefs.js';
 
 /**
  * @typedef {{members: (adding?: boolean) => void, panelOpen: () => boolean, leave: () => void,
@@ -55,6 +59,8 @@ export function mountHeader(root, cid, actions) {
       ...(c.kind !== 'dm' && !c.archived && c.is_member ? [{ label: 'Add people', run: () => actions.members(true) }] : []),
       { label: 'Copy link', run: actions.copyLink },
       ...(canArchive(c) ? [{ label: c.archived ? 'Unarchive channel' : 'Archive channel', run: () => actions.archive(!c.archived) }] : []),
+      ...(c.is_member ? ['separator', { label: 'Notifications…', run: () => channelPreferences(cid) },
+        { label: c.notifications?.muted ? (c.kind === 'dm' ? 'Unmute conversation' : 'Unmute channel') : (c.kind === 'dm' ? 'Mute conversation' : 'Mute channel'), run: () => toggleMute(cid) }] : []),
       ...(canLeave(c) ? ['separator', { label: 'Leave channel', danger: true, run: actions.leave }] : []),
     ].map((x) => /** @type {import('./menus.js').MenuEntry} */ (x));
   });
@@ -66,8 +72,9 @@ export function mountHeader(root, cid, actions) {
     const others = dm ? dmOthers(c, store.me?.id) : [];
     const members = store.channelMembers.get(cid) ?? [];
     const count = store.memberCounts.get(cid);
+    const pins = store.pins.get(cid)?.length ?? 0;
     const name = dm
-      ? html`${others.length === 1 ? html`<span class="nav__avatar">${avatar(others[0], 24)}${presenceDot(others[0])}</span>` : nothing}${channelLabel(c)}`
+      ? html`${others.length === 1 ? html`<span class="nav__avatar">${avatar(others[0], 24)}${presenceDot(others[0])}</span>` : nothing}${channelLabel(c)}${others.length === 1 ? statusEmoji(others[0]) : nothing}`
       : html`${c.kind === 'private' ? lock : '#'} ${c.name}${c.kind === 'private' ? html`<span class="visually-hidden"> (private)</span>` : nothing}`;
     const topic = editing
       ? html`<input class="pane-header__topic-input" aria-label="Topic" maxlength="250" .value=${c.topic} ?disabled=${saving}
@@ -84,6 +91,9 @@ export function mountHeader(root, cid, actions) {
         <div class="pane-header__topic-row">${topic}</div>
         ${error ? html`<p class="pane-header__error" id="topic-error" role="alert">${error}</p>` : nothing}
       </div>
+      ${pins > 0 ? html`<button type="button" class="pane-header__pins" aria-haspopup="dialog" aria-expanded="false"
+          aria-label="${pins} pinned message${pins === 1 ? '' : 's'}" title="Pinned messages"
+          @click=${(/** @type {Event} */ e) => togglePins(/** @type {HTMLElement} */ (e.currentTarget), cid)}>${icon('pin')}<span>${pins}</span></button>` : nothing}
       ${dm && others.length === 1 ? nothing : html`<button type="button" class="pane-header__members"
           aria-expanded=${String(actions.panelOpen())} aria-label="${count ?? '…'} member${count === 1 ? '' : 's'}" title="View members"
           @click=${() => actions.members()}>
@@ -94,7 +104,9 @@ export function mountHeader(root, cid, actions) {
   };
   draw();
   loadChannelMembers(cid).catch(() => {});
-  return subscribe((what) => {
-    if (['channels', 'presence', 'members', 'all', 'panel'].includes(what)) draw();
+  loadPins(cid).catch(() => {});
+  const unsubscribe = subscribe((what) => {
+    if (['channels', 'presence', 'members', 'all', 'panel', 'pins'].includes(what)) draw();
   });
+  return () => { unsubscribe(); closePins(); };
 }

@@ -1,13 +1,18 @@
 // @ts-check
 /** What can be done to a message, by mouse, keyboard and touch: copy its link, edit and delete
- * one's own (delete: also admins), the "⋯" menu, long-press; Enter/e edits, Delete/Backspace
- * deletes (after the app's own confirm dialog), arrows move between messages. */
+ * one's own (delete: also admins), react (the emoji picker), pin, save for later, see the edit
+ * history ("(edited)", for the author and admins), the "⋯" menu, long-press; Enter/e edits, r reacts,
+ * Delete/Backspace deletes (after the app's own confirm dialog), arrows move between messages. */
 import { h } from './dom.js';
 import { store } from '../state/store.js';
 import { ask } from './dialogs.js';
 import { openMenu } from './menus.js';
 import { isAdmin } from './messages.js';
 import * as chat from '../api/chat.js';
+import { setPinned, setSaved } from '../api/marks.js';
+import { isPinned } from '../state/marks.js';
+import { showHistory } from './history.js';
+import { mountReactions } from './reactions.js';
 
 /** @typedef {import('../state/messages.js').Message} Message */
 
@@ -20,6 +25,8 @@ import * as chat from '../api/chat.js';
  */
 export function mountMessageActions(list, { cid, me, find, edit, focusRow, move, leave, tell, fail }) {
   const mayDelete = (/** @type {Message} */ m) => m.author_id === me || isAdmin();
+  const reactions = mountReactions({ cid, me, list });
+  const mayReact = () => { const c = store.channels.get(cid); return Boolean(c?.is_member && !c.archived); };
 
   /** @param {Message} m */
   async function remove(m) {
@@ -35,10 +42,27 @@ export function mountMessageActions(list, { cid, me, find, edit, focusRow, move,
     const url = `${location.origin}/w/${store.workspaceId}/c/${cid}/m/${m.id}`;
     navigator.clipboard?.writeText(url).then(() => tell('Link copied'), () => tell(url));
   }
+  /** @param {Message} m @param {boolean} on */
+  function pin(m, on) {
+    setPinned(m, on).then(() => tell(on ? 'Pinned to the channel' : 'Unpinned'),
+      (/** @type {any} */ e) => fail(`The message was not ${on ? 'pinned' : 'unpinned'}: ${e.message}.`));
+  }
+  /** @param {Message} m @param {boolean} on */
+  function save(m, on) {
+    setSaved(m.id, on).then(() => tell(on ? 'Saved for later' : 'Removed from saved'),
+      (/** @type {any} */ e) => fail(`The message was not ${on ? 'saved' : 'removed from saved'}: ${e.message}.`));
+  }
   /** @param {Message} m @param {HTMLElement} button */
   function more(m, button) {
+    const pinned = isPinned(m, store.pins.get(m.channel_id));
+    const saved = (store.saved ?? []).includes(m.id);
     openMenu(button, 'Message actions', [
+      ...(mayReact() ? [{ label: 'Add reaction', run: () => reactions.addReaction(m, button), hint: 'R' }] : []),
       { label: 'Copy link', run: () => copyLink(m) },
+      { label: saved ? 'Remove from saved' : 'Save for later', run: () => save(m, !saved) },
+      ...(store.channels.get(m.channel_id)?.is_member && !store.channels.get(m.channel_id)?.archived
+        ? [{ label: pinned ? 'Unpin from channel' : 'Pin to channel', run: () => pin(m, !pinned) }] : []),
+      ...(m.edited_at && mayDelete(m) ? [{ label: 'View edit history', run: () => { showHistory(m).then(() => focusRow(m.id)); } }] : []),
       ...(m.author_id === me ? [{ label: 'Edit message', run: () => edit(m), hint: 'E' }] : []),
       ...(mayDelete(m) ? [{ label: 'Delete message', run: () => remove(m), danger: true, hint: 'Del' }] : []),
     ]);
@@ -64,12 +88,31 @@ export function mountMessageActions(list, { cid, me, find, edit, focusRow, move,
     else if (e.key === 'Escape') leave();
     else if (!m || m.deleted) return;
     else if ((e.key === 'Enter' || e.key === 'e') && m.author_id === me) { e.preventDefault(); edit(m); }
+    else if (e.key === 'r' && mayReact()) {
+      e.preventDefault();
+      reactions.addReaction(m, /** @type {HTMLElement} */ (row.querySelector('.message__action[aria-label="Add reaction"]') ?? row));
+    }
     else if ((e.key === 'Delete' || e.key === 'Backspace') && mayDelete(m)) { e.preventDefault(); remove(m); }
+  };
+  /** "(edited)" is a button for those who may see the history. @param {MouseEvent} e */
+  const onClick = (e) => {
+    const target = /** @type {HTMLElement} */ (e.target);
+    const button = target.closest?.('.message__edited[data-history]');
+    const row = button?.closest('.message[data-id]');
+    const m = row instanceof HTMLElement ? find(row.dataset.id ?? '') : undefined;
+    if (!m || m.deleted) return;
+    showHistory(m).then(() => /** @type {HTMLElement | null} */ (list.contains(button) ? button : null)?.focus());
   };
   list.addEventListener('contextmenu', onContextMenu);
   list.addEventListener('keydown', onKey);
+  list.addEventListener('click', onClick);
   return {
-    remove, copyLink, more,
-    teardown: () => { list.removeEventListener('contextmenu', onContextMenu); list.removeEventListener('keydown', onKey); },
+    remove, copyLink, more, pin, save, react: reactions.toggleReaction, addReaction: reactions.addReaction,
+    teardown: () => {
+      list.removeEventListener('contextmenu', onContextMenu);
+      list.removeEventListener('keydown', onKey);
+      list.removeEventListener('click', onClick);
+      reactions.teardown();
+    },
   };
 }

@@ -9,7 +9,11 @@ import { ref } from '../vendor/lit-html/directives/ref.js';
 import { store, nameOf } from '../state/store.js';
 import { avatarColor, initials } from '../state/avatar.js';
 import { decorate } from '../state/html.js';
+import { isPinned } from '../state/marks.js';
 import { icon } from './icons.js';
+import { repliesLabel } from '../state/threads.js';
+import { statusEmoji } from './people.js';
+import { reactionChips } from './reactions.js';
 
 const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const full = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
@@ -22,7 +26,10 @@ const dayLabel = new Intl.DateTimeFormat(undefined, { weekday: 'long', month: 'l
  * @typedef {{me: string, admin: boolean, focusId: string, highlightId: string,
  *   emoji: Record<string, string> | null,
  *   edit: (m: Message) => void, remove: (m: Message) => void, copyLink: (m: Message) => void,
- *   more: (m: Message, button: HTMLElement) => void, retry: (p: Pending) => void, discard: (p: Pending) => void}} Context
+ *   more: (m: Message, button: HTMLElement) => void, retry: (p: Pending) => void, discard: (p: Pending) => void,
+ *   pin?: (m: Message, pinned: boolean) => void, save?: (m: Message, saved: boolean) => void,
+ *   react?: (m: Message, emoji: string) => void, addReaction?: (m: Message, anchor: HTMLElement) => void,
+ *   openThread?: (rootId: string) => void}} Context `openThread`: set where replies may be opened (the channel, not a thread)
  */
 
 /** @param {Row[]} rows @param {Context} ctx */
@@ -51,17 +58,23 @@ export const avatar = (userId) =>
 function message(m, head, ctx) {
   const at = new Date(m.created_at);
   const mine = m.author_id === ctx.me;
-  const classes = `message${head ? ' message--head' : ''}${m.deleted ? ' message--deleted' : ''}${ctx.highlightId === m.id ? ' message--highlight' : ''}`;
+  const pinned = !m.deleted && isPinned(m, store.pins.get(m.channel_id));
+  const classes = `message${head ? ' message--head' : ''}${m.deleted ? ' message--deleted' : ''}${ctx.highlightId === m.id ? ' message--highlight' : ''}${pinned ? ' message--pinned' : ''}`;
   const body = m.deleted
     ? html`<em class="message__deleted">This message was deleted.</em>`
-    : unsafeHTML(decorate(m.html, { emoji: ctx.emoji, me: ctx.me, edited: Boolean(m.edited_at) }));
+    : unsafeHTML(decorate(m.html, { emoji: ctx.emoji, me: ctx.me, edited: Boolean(m.edited_at), history: mine || ctx.admin, nameOf: (id) => store.users.get(id)?.name }));
   return html`<li class=${classes} data-id=${m.id} data-seq=${m.seq} tabindex=${ctx.focusId === m.id ? 0 : -1}>
     <div class="message__gutter">${head ? avatar(m.author_id)
       : html`<time class="message__gutter-time" datetime=${m.created_at} title=${full.format(at)}>${time.format(at)}</time>`}</div>
     <div class="message__main">
-      ${head ? html`<div class="message__head"><span class="message__author">${nameOf(m.author_id)}</span>
+      ${pinned ? html`<p class="message__pinned"><span aria-hidden="true">📌</span> Pinned</p>` : nothing}
+      ${head ? html`<div class="message__head"><span class="message__author">${nameOf(m.author_id)}</span>${statusEmoji(m.author_id)}
         <time class="message__time" datetime=${m.created_at} title=${full.format(at)}>${time.format(at)}</time></div>` : nothing}
+      ${m.thread_root_id && ctx.openThread ? html`<button type="button" class="message__in-thread" tabindex="-1"
+        @click=${() => ctx.openThread?.(/** @type {string} */ (m.thread_root_id))}>Replied to a thread</button>` : nothing}
       <div class="message__body">${body}</div>
+      ${m.deleted ? nothing : reactionChips(m, ctx)}
+      ${m.reply_count > 0 && ctx.openThread ? threadSummary(m, ctx.openThread) : nothing}
     </div>
     ${m.deleted ? nothing : toolbar(m, mine, ctx)}
   </li>`;
@@ -73,11 +86,60 @@ function toolbar(m, mine, ctx) {
     html`<button type="button" class=${`message__action ${extra}`} aria-label=${label} data-tip=${label} tabindex="-1"
       @click=${run}>${icon(name)}</button>`;
   return html`<div class="message__actions" role="toolbar" aria-label="Message actions">
+    ${ctx.addReaction ? button('Add reaction', 'reaction', (e) => ctx.addReaction?.(m, /** @type {HTMLElement} */ (e.currentTarget))) : nothing}
+    ${ctx.openThread && !m.thread_root_id ? button('Reply in thread', 'threads', () => ctx.openThread?.(m.id)) : nothing}
     ${button('Copy link', 'link', () => ctx.copyLink(m))}
     ${mine ? button('Edit message', 'edit', () => ctx.edit(m)) : nothing}
     ${mine || ctx.admin ? button('Delete message', 'trash', () => ctx.remove(m)) : nothing}
+    ${ctx.save ? saveButton(m, ctx.save) : nothing}
+    ${ctx.pin ? pinButton(m, ctx.pin) : nothing}
     ${button('More actions', 'more', (e) => ctx.more(m, /** @type {HTMLElement} */ (e.currentTarget)), 'message__action--more')}
   </div>`;
+}
+
+/** Under a thread's root: who took part, how many replies, when the last came; opens the thread.
+ * @param {Message} m @param {(rootId: string) => void} open */
+function threadSummary(m, open) {
+  const people = (m.reply_user_ids ?? []).slice(0, 3);
+  const unread = store.threadUnread.get(m.id) ?? 0;
+  const last = m.last_reply_at ? new Date(m.last_reply_at) : null;
+  return html`<button type="button" class=${`thread-summary${unread ? ' thread-summary--unread' : ''}`} tabindex="-1"
+      aria-label=${`${repliesLabel(m.reply_count)}${unread ? `, ${unread} unread` : ''}. Open thread`} @click=${() => open(m.id)}>
+    <span class="thread-summary__people" aria-hidden="true">${people.map((id) => smallAvatar(id))}</span>
+    <span class="thread-summary__count">${repliesLabel(m.reply_count)}</span>
+    ${last ? html`<span class="thread-summary__last">Last reply ${ago(last)}</span>` : nothing}
+    <span class="thread-summary__view" aria-hidden="true">View thread</span>
+  </button>`;
+}
+
+/** A 20 px avatar for the thread summary. @param {string} userId */
+const smallAvatar = (userId) => html`<span class="thread-summary__avatar" ${paint(userId)}>${[...initials(nameOf(userId))][0] ?? ''}</span>`;
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+/** "5 minutes ago", "yesterday", or the date. @param {Date} at */
+export function ago(at, now = Date.now()) {
+  const s = Math.round((at.getTime() - now) / 1000);
+  if (s > -60) return 'just now';
+  if (s > -3600) return relative.format(Math.round(s / 60), 'minute');
+  if (s > -86400) return relative.format(Math.round(s / 3600), 'hour');
+  if (s > -7 * 86400) return relative.format(Math.round(s / 86400), 'day');
+  return at.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
+}
+
+/** The toolbar's bookmark: saved messages show it filled. @param {Message} m @param {(m: Message, saved: boolean) => void} save */
+function saveButton(m, save) {
+  const saved = (store.saved ?? []).includes(m.id);
+  const label = saved ? 'Remove from saved' : 'Save for later';
+  return html`<button type="button" class="message__action${saved ? ' message__action--on' : ''}" aria-label=${label} data-tip=${label}
+    aria-pressed=${String(saved)} tabindex="-1" @click=${() => save(m, !saved)}>${icon(saved ? 'bookmarkFilled' : 'bookmark')}</button>`;
+}
+
+/** @param {Message} m @param {(m: Message, pinned: boolean) => void} pin */
+function pinButton(m, pin) {
+  const pinned = isPinned(m, store.pins.get(m.channel_id));
+  const label = pinned ? 'Unpin from channel' : 'Pin to channel';
+  return html`<button type="button" class="message__action${pinned ? ' message__action--on' : ''}" aria-label=${label} data-tip=${label}
+    aria-pressed=${String(pinned)} tabindex="-1" @click=${() => pin(m, !pinned)}>${icon('pin')}</button>`;
 }
 
 /** @param {Pending} p @param {boolean} head @param {Context} ctx */

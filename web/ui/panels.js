@@ -5,9 +5,10 @@ import { html, render, nothing } from '../vendor/lit-html/lit-html.js';
 import { repeat } from '../vendor/lit-html/directives/repeat.js';
 import { store, subscribe, nameOf, channelTitle, setChannelMembers } from '../state/store.js';
 import { fuzzyFilter } from '../state/fuzzy.js';
+import { activeStatus, dndActive } from '../state/status.js';
 import { isAdmin } from '../state/nav.js';
 import { post, del, ApiError } from '../api/http.js';
-import { avatar } from './people.js';
+import { avatar, statusEmoji } from './people.js';
 import { yesNo } from './dialogs.js';
 
 const ROLE = /** @type {Record<string, string>} */ ({ owner: 'Workspace owner', admin: 'Workspace admin', guest: 'Guest' });
@@ -81,8 +82,8 @@ export function mountMembersPanel(root, cid, { close, adding = false }) {
       const removable = admin && id !== mine && !c.is_default && c.kind !== 'dm';
       return html`<li class="member">
         ${avatar(id, 36, { presence: true })}
-        <span class="member__text"><span class="member__name">${nameOf(id)}${id === mine ? ' (you)' : ''}</span>
-          <span class="member__meta">${status === 'online' ? 'Active' : status === 'away' ? 'Away' : 'Offline'}${ROLE[role] ? ` · ${ROLE[role]}` : ''}${store.users.get(id)?.status_text ? ` · ${store.users.get(id)?.status_text}` : ''}</span></span>
+        <span class="member__text"><span class="member__name">${nameOf(id)}${id === mine ? ' (you)' : ''}${statusEmoji(id)}</span>
+          <span class="member__meta">${status === 'online' ? 'Active' : status === 'away' ? 'Away' : 'Offline'}${ROLE[role] ? ` · ${ROLE[role]}` : ''}${activeStatus(store.users.get(id), Date.now())?.text ? ` · ${activeStatus(store.users.get(id), Date.now())?.text}` : ''}${dndActive(store.users.get(id), Date.now()) ? ' · Notifications paused' : ''}</span></span>
         ${removable ? html`<button type="button" class="button button--small" aria-label="Remove ${nameOf(id)} from the channel" @click=${() => removeFromChannel(id)}>Remove</button>` : nothing}
       </li>`;
     };

@@ -1,21 +1,48 @@
 // @ts-check
 /** A person as the chrome shows them: a rounded-square avatar (initials on their colour) with an
- * optional presence dot. Sizes and colours are set through the CSSOM (`.style`), which the page's
+ * optional presence dot (a moon while they paused notifications), and their status emoji. Sizes and colours are set through the CSSOM (`.style`), which the page's
  * Content-Security-Policy allows, unlike style attributes. */
 import { html, nothing } from '../vendor/lit-html/lit-html.js';
-import { store, nameOf } from '../state/store.js';
+import { store, nameOf, changed } from '../state/store.js';
 import { avatarColor, initials } from '../state/avatar.js';
+import { activeStatus, dndActive } from '../state/status.js';
+import { emojify, mayHaveShortcode } from '../state/emoji.js';
+import { emojiTable, loadEmoji } from './emoji.js';
 
 /** Small avatars (under 28 px) carry one initial, larger ones two.
  * @param {string} userId @param {number} size px @param {{presence?: boolean}} [opts] */
 export function avatar(userId, size, { presence = false } = {}) {
   const status = store.presence.get(userId) ?? 'offline';
   return html`<span class="avatar" .style=${`--size:${size}px;--avatar-bg:${avatarColor(userId)}`} aria-hidden="true"
-    >${[...initials(nameOf(userId))].slice(0, size < 28 ? 1 : 2).join('')}${presence ? html`<span class="presence presence--${status}"></span>` : nothing}</span>`;
+    >${[...initials(nameOf(userId))].slice(0, size < 28 ? 1 : 2).join('')}${presence ? dot(userId, status, false) : nothing}</span>`;
 }
 
 /** A presence dot with its meaning for screen readers. @param {string} userId */
 export function presenceDot(userId) {
-  const status = store.presence.get(userId) ?? 'offline';
-  return html`<span class="presence presence--${status}" role="img" aria-label=${status}></span>`;
+  return dot(userId, store.presence.get(userId) ?? 'offline', true);
+}
+
+const moon = html`<svg viewBox="0 0 12 12" aria-hidden="true"><path d="M7.6 1.2a5 5 0 1 0 3.2 7.4A4 4 0 0 1 7.6 1.2Z"/></svg>`;
+
+/** The dot, or a moon while notifications are paused. @param {string} userId @param {string} status @param {boolean} labelled */
+function dot(userId, status, labelled) {
+  const dnd = dndActive(store.users.get(userId), Date.now());
+  const label = dnd ? `${status}, notifications paused` : status;
+  return html`<span class="presence presence--${status}${dnd ? ' presence--dnd' : ''}" role=${labelled ? 'img' : nothing}
+    aria-label=${labelled ? label : nothing} title=${dnd ? 'Notifications paused' : nothing}>${dnd ? moon : nothing}</span>`;
+}
+
+/** The status emoji beside a name (its words as tooltip and for screen readers), or nothing.
+ * @param {string} userId */
+export function statusEmoji(userId) {
+  const s = activeStatus(store.users.get(userId), Date.now());
+  if (!s) return nothing;
+  let emoji = s.emoji;
+  if (mayHaveShortcode(emoji)) {
+    const table = emojiTable();
+    if (table) emoji = emojify(emoji, table);
+    else loadEmoji().then(() => changed('all'), () => {});
+  }
+  const label = s.text || 'Status';
+  return html`<span class="status-emoji" role="img" aria-label="Status: ${label}" title=${label}>${emoji}</span>`;
 }

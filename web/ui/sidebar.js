@@ -2,18 +2,25 @@
 /** The sidebar: the workspace menu, Channels and Direct messages with unread, mention and
  * presence marks, and the user menu. Rendered keyed by channel id: an update touches only the
  * rows that changed. */
+import { unreadThreads } from '../state/threads.js';
 import { html, render, nothing } from '../vendor/lit-html/lit-html.js';
 import { repeat } from '../vendor/lit-html/directives/repeat.js';
 import { store, subscribe, channelLabel, nameOf } from '../state/store.js';
 import { sidebarSections, badgeCount, dmOthers } from '../state/nav.js';
-import { avatar, presenceDot } from './people.js';
+import { avatar, presenceDot, statusEmoji } from './people.js';
 import { toggleMenu } from './menus.js';
 import { themeChoice } from './theme.js';
+import { icon as drawIcon } from './icons.js';
+import { statusMenuEntries } from './status.js';
+import { activeStatus, dndActive, statusLine } from '../state/status.js';
+import { looksUnread, isMuted } from '../state/unread.js';
+import { notifyBar, notifyMenuEntries, mutedIcon } from './notifications.js';
+import { workspacePreferences } from './notify-prefs.js';
 
 /**
  * @typedef {{open: (cid: string) => void, newChannel: () => void, browse: () => void, newDm: () => void,
  *   invite: () => void, profile: () => void, status: () => void, theme: (choice: string) => void, logout: () => void,
- *   switchWorkspace: (wid: string) => void, newWorkspace: () => void}} SidebarActions
+ *   switchWorkspace: (wid: string) => void, newWorkspace: () => void, view: (kind: string) => void}} SidebarActions
  */
 
 /** Sections folded by the reader (remembered for the page's life). */
@@ -34,7 +41,8 @@ export function mountSidebar(root, actions) {
     const choice = themeChoice();
     return [
       { label: 'Profile', run: actions.profile },
-      { label: store.me?.status_text ? 'Change status' : 'Set a status', run: actions.status },
+      ...statusMenuEntries(),
+      ...notifyMenuEntries(workspacePreferences),
       'separator',
       { heading: 'Theme' },
       { label: 'System', checked: choice === 'system', run: () => actions.theme('system') },
@@ -56,18 +64,20 @@ export function mountSidebar(root, actions) {
         : html`<span class="nav__avatar">${avatar(others[0], 20)}${presenceDot(others[0])}</span>`)
       : html`<span class="nav__icon" aria-hidden="true">${c.kind === 'private' ? lock : '#'}</span>`;
     const label = c.kind === 'dm' ? channelLabel(c) : c.name;
-    const cls = `nav__item${c.unread_count > 0 ? ' nav__item--unread' : ''}${active ? ' nav__item--active' : ''}${c.archived ? ' nav__item--archived' : ''}`;
+    const cls = `nav__item${looksUnread(c) ? ' nav__item--unread' : ''}${isMuted(c) ? ' nav__item--muted' : ''}${active ? ' nav__item--active' : ''}${c.archived ? ' nav__item--archived' : ''}`;
     return html`<li><a class=${cls} href="/w/${c.workspace_id}/c/${c.id}" aria-current=${active ? 'page' : nothing}
         @click=${(/** @type {MouseEvent} */ e) => { if (e.ctrlKey || e.metaKey || e.shiftKey) return; e.preventDefault(); actions.open(c.id); }}>
       ${icon}
       <span class="nav__label">${label}</span>
+      ${isMuted(c) ? html`${mutedIcon}<span class="visually-hidden">(muted)</span>` : nothing}
+      ${c.kind === 'dm' && others.length === 1 ? statusEmoji(others[0]) : nothing}
       ${c.kind === 'private' ? html`<span class="visually-hidden">(private)</span>` : nothing}
       ${c.archived ? html`<span class="nav__tag">archived</span>` : nothing}
       ${count > 0 ? html`<span class="badge" aria-label="${count} ${c.kind === 'dm' ? 'unread' : count === 1 ? 'mention' : 'mentions'}">${count}</span>` : nothing}
     </a></li>`;
   };
   /** Folded sections still show the open and the unread rows. @param {string} name @param {any[]} rows */
-  const visible = (name, rows) => (folded.has(name) ? rows.filter((c) => c.id === store.channelId || c.unread_count > 0) : rows);
+  const visible = (name, rows) => (folded.has(name) ? rows.filter((c) => c.id === store.channelId || looksUnread(c) || badgeCount(c) > 0) : rows);
   /** @param {string} name @param {string} addLabel @param {() => void} add */
   const sectionHead = (name, addLabel, add) => html`<div class="nav__section">
     <button type="button" class="nav__disclosure" aria-expanded=${String(!folded.has(name))} @click=${() => fold(name)}>
@@ -84,7 +94,14 @@ export function mountSidebar(root, actions) {
           <span class="sidebar__workspace-name">${workspace?.name ?? 'OComms'}</span><span aria-hidden="true" class="sidebar__caret">▾</span></button>
         <button type="button" class="icon-button sidebar__compose" aria-label="New message" title="New message" @click=${actions.newDm}>${pencil}</button>
       </div>
+      ${notifyBar()}
       <nav class="nav" aria-label="Channels and direct messages">
+        <ul class="nav__group nav__views" aria-label="Views">${VIEWS.map(([kind, name, glyph]) => html`<li><a
+          class="nav__item${store.view === kind ? ' nav__item--active' : ''}${kind === 'threads' && unreadThreads(store.threadUnread) ? ' nav__item--unread' : ''}" href="/w/${store.workspaceId}/${kind}"
+          aria-current=${store.view === kind ? 'page' : nothing}
+          @click=${(/** @type {MouseEvent} */ e) => { if (e.ctrlKey || e.metaKey || e.shiftKey) return; e.preventDefault(); actions.view(kind); }}>
+          <span class="nav__icon" aria-hidden="true">${drawIcon(glyph)}</span><span class="nav__label">${name}</span>${kind === 'threads' && unreadThreads(store.threadUnread)
+            ? html`<span class="visually-hidden">, unread replies</span>` : nothing}</a></li>`)}</ul>
         <section class="nav__group">
           ${sectionHead('Channels', 'Create a channel', actions.newChannel)}
           <ul>${repeat(visible('Channels', channels), (c) => c.id, row)}</ul>
@@ -101,14 +118,26 @@ export function mountSidebar(root, actions) {
         <button type="button" class="sidebar__me" aria-haspopup="menu" aria-expanded="false" aria-label="You: ${me?.name ?? ''}" @click=${userMenu}>
           ${me ? avatar(me.id, 32, { presence: true }) : nothing}
           <span class="sidebar__me-text"><span class="sidebar__me-name">${me ? nameOf(me.id) : ''}</span>
-          <span class="sidebar__me-status">${me?.status_text || 'Active'}</span></span>
+          <span class="sidebar__me-status">${meStatus()}</span></span>
         </button>
       </div>`, root);
   };
   draw();
   return subscribe((what) => {
-    if (['channels', 'presence', 'connection', 'all', 'users'].includes(what)) draw();
+    if (['channels', 'presence', 'connection', 'all', 'users', 'view', 'notify', 'threads'].includes(what)) draw();
   });
+}
+
+/** The views above the channels: [kind, name, icon]. */
+const VIEWS = [['threads', 'Threads', 'threads'], ['mentions', 'Mentions', 'at'], ['saved', 'Saved', 'bookmark']];
+
+/** The line under one's name: the status, that notifications are paused, or "Active". */
+function meStatus() {
+  const me = store.me ?? undefined;
+  const status = activeStatus(me, Date.now());
+  const paused = dndActive(me, Date.now());
+  if (status) return `${statusLine(status)}${paused ? ' · paused' : ''}`;
+  return paused ? 'Notifications paused' : 'Active';
 }
 
 /** The sidebar while the workspace loads: shapes of rows, no text. */
