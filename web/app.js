@@ -46,8 +46,8 @@ function onFrame(frame) {
     case 'message.created': case 'message.updated': case 'message.deleted':
     case 'channel.member_left': case 'channel.updated': case 'thread.updated':
     case 'reaction.added': case 'reaction.removed': case 'message.pinned': case 'message.unpinned':
-      notifyFrame(frame, navigation);
-      chat.onPersistent(frame);
+      // Decided once the frame is applied: a repeat or one caught up already does not notify twice.
+      chat.onPersistent(frame).then((fresh) => { if (fresh) notifyFrame(frame, navigation); });
       break;
     case 'member.updated': setRole(frame.workspace_id, frame.user_id, frame.role); break;
     case 'user.updated': putUser(frame.user); break;
@@ -209,6 +209,9 @@ function switchTo(wid) {
   store.logs.clear();
   store.memberCounts.clear();
   store.channelMembers.clear();
+  store.following = new Set();
+  store.threadUnread = new Map();
+  store.threadTyping.clear();
   openWorkspace(wid);
 }
 

@@ -2,7 +2,7 @@
 /** What the client does over the network: load, catch up, send, edit, delete, read. Each call
  * updates the store; the views follow it. */
 import { get, post, patch, put, del, ApiError } from './http.js';
-import { store, changed, logOf, setLog, putChannel, applyPersistent, markRead, setFollowing } from '../state/store.js';
+import { store, changed, logOf, setLog, putChannel, applyPersistent, markRead, setFollowing, takeRootsToLearn, learnedRoot } from '../state/store.js';
 import { mergeMessages, putPending, dropPending, confirmPending, markPending, cap } from '../state/messages.js';
 import * as outbox from '../state/outbox.js';
 import { emptyThread, mergeReplies, putPendingReply, dropPendingReply } from '../state/threads.js';
@@ -71,14 +71,21 @@ export async function catchUpAll() {
   retryOutbox();
 }
 
-/** A persistent frame from the socket, with the gap rule. @param {any} frame */
+/** A persistent frame from the socket, with the gap rule. Resolves true when the frame was news
+ * (applied now, or by the catch-up it started), false for a repeat. @param {any} frame */
 export async function onPersistent(frame) {
-  if (applyPersistent(frame) === 'gap') {
+  let verdict = applyPersistent(frame);
+  if (verdict === 'gap') {
     await catchUp(frame.channel_id);
-    applyPersistent(frame);
+    const again = applyPersistent(frame);
+    verdict = again === 'duplicate' ? 'applied' : again;
   }
   const key = frame.type === 'message.created' && frame.message?.author_id === store.me?.id && frame.message?.idempotency_key;
   if (key) forget(key);
+  for (const reply of takeRootsToLearn()) {
+    get(`/messages/${reply.thread_root_id}`).then(({ message }) => learnedRoot(message, reply), () => {});
+  }
+  return verdict === 'applied';
 }
 
 /** One's own unsent messages, also in localStorage (state/outbox.js). @type {import('../state/outbox.js').Pending[]} */
@@ -202,6 +209,7 @@ async function allReplies(rootId) {
 
 export function closeThread() {
   store.thread = null;
+  store.threadTyping.clear();
   changed('thread');
 }
 
@@ -211,7 +219,9 @@ export function readThread() {
   const last = t?.replies.at(-1);
   if (!t || !last) return;
   if ((store.threadUnread.get(t.rootId) ?? 0) > 0) { store.threadUnread.set(t.rootId, 0); changed('threads'); }
-  if (store.following.has(t.rootId) && readTo.get(t.rootId) !== last.seq) {
+  // Told even when this client does not know it follows the thread: the server keeps the
+  // marker for followers only.
+  if (readTo.get(t.rootId) !== last.seq) {
     readTo.set(t.rootId, last.seq);
     post(`/messages/${t.rootId}/read`, { seq: last.seq }).catch(() => {});
   }

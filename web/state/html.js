@@ -18,7 +18,7 @@ export function decorate(html, { emoji, me, edited, history = false, nameOf }) {
   if (me && /^[\w-]+$/.test(me)) out = out.split(`<span class="mention" data-user-id="${me}"`).join(`<span class="mention mention--me" data-user-id="${me}"`);
   if (edited) {
     const tag = history
-      ? '<button type="button" class="message__edited message__edited--button" data-history="" aria-haspopup="dialog" title="Show edit history">(edited)</button>'
+      ? '<button type="button" class="message__edited message__edited--button" data-history="" aria-haspopup="dialog" title="Show edit history" tabindex="-1">(edited)</button>'
       : '<span class="message__edited">(edited)</span>';
     const trimmed = out.trimEnd();
     out = trimmed.endsWith('</p>') ? `${trimmed.slice(0, -4)} ${tag}</p>` : `${out}${tag}`;

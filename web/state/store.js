@@ -102,6 +102,7 @@ export function applyPersistent(event) {
     if (thread !== store.thread) { store.thread = thread; changed('thread'); }
   }
   if (event.type === 'message.created' && event.message?.thread_root_id && store.me) onReply(event.message, store.me.id, log);
+  if (event.type === 'message.created' && event.message && !event.message.thread_root_id && event.message.author_id === store.me?.id) myRoots.add(event.message.id);
   let next = applyEvent(log, event);
   const pins = store.pins.get(event.channel_id);
   if (pins) {
@@ -134,11 +135,17 @@ export function applyPersistent(event) {
   return 'applied';
 }
 
-/** A new reply: following and unread replies as the server counts them.
+/** A new reply: following and unread replies as the server counts them. A reply to a root the
+ * client has not seen waits for the root (api/chat.js fetches it, then `learnedRoot`).
  * @param {import('./messages.js').Message} reply @param {string} me @param {ChannelLog} log */
 function onReply(reply, me, log) {
   const rootId = /** @type {string} */ (reply.thread_root_id);
-  const root = log.messages.find((m) => m.id === rootId) ?? (store.thread?.rootId === rootId ? store.thread.root ?? undefined : undefined);
+  const root = log.messages.find((m) => m.id === rootId) ?? (store.thread?.rootId === rootId ? store.thread.root ?? undefined : undefined)
+    ?? (myRoots.has(rootId) ? /** @type {any} */ ({ id: rootId, author_id: me }) : undefined);
+  if (!root && !store.following.has(rootId) && !unfollowed.has(rootId) && reply.author_id !== me && !(reply.mentions ?? []).includes(me)) {
+    rootsToLearn.push(reply);
+    return;
+  }
   if (!store.following.has(rootId) && followsAfter(reply, me, root) && !unfollowed.has(rootId)) store.following.add(rootId);
   if (reply.author_id === me) { unfollowed.delete(rootId); store.following.add(rootId); }
   const viewing = store.thread?.rootId === rootId && store.visible;
@@ -147,6 +154,29 @@ function onReply(reply, me, log) {
 }
 /** Threads one unfollowed here: a mention or another's reply does not follow them again. */
 const unfollowed = new Set();
+/** One's own top-level messages seen since the page loaded: replies to them follow their thread. */
+const myRoots = new Set();
+/** Replies whose root the client has not seen yet. @type {import('./messages.js').Message[]} */
+let rootsToLearn = [];
+
+/** The replies waiting for their root, handed over once. */
+export function takeRootsToLearn() {
+  const out = rootsToLearn;
+  rootsToLearn = [];
+  return out;
+}
+
+/** The root of a reply that arrived before it was known: following and unread as for any reply.
+ * @param {import('./messages.js').Message} root @param {import('./messages.js').Message} reply */
+export function learnedRoot(root, reply) {
+  const me = store.me?.id;
+  if (!me || unfollowed.has(root.id)) return;
+  if (root.author_id === me) myRoots.add(root.id);
+  if (!followsAfter(reply, me, root)) return;
+  store.following.add(root.id);
+  store.threadUnread = countReply(store.threadUnread, reply, me, { following: true, viewing: store.thread?.rootId === root.id && store.visible });
+  changed('threads');
+}
 
 /** Follows or unfollows a thread in the client's state. @param {string} rootId @param {boolean} on */
 export function setFollowing(rootId, on) {
@@ -165,8 +195,10 @@ export function markRead(cid, seq) {
 /** @param {string} cid @param {string} userId @param {string} [rootId] typing in that thread */
 export function someoneTyped(cid, userId, rootId = '') {
   if (rootId) {
+    // Only the open thread's typing is kept: a frame naming another thread is of no use here.
+    if (store.thread?.rootId !== rootId || store.thread.channelId !== cid) return;
     store.threadTyping.set(rootId, typed(store.threadTyping.get(rootId) ?? new Map(), userId, Date.now()));
-    if (store.thread?.rootId === rootId) changed('typing');
+    changed('typing');
     return;
   }
   store.typing.set(cid, typed(store.typing.get(cid) ?? new Map(), userId, Date.now()));

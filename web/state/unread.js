@@ -13,12 +13,13 @@
 /**
  * A channel after a new message arrived in it: counted unless it is the reader's own, or the
  * reader is looking at the channel (then the marker moves instead).
- * @param {Channel} channel @param {{author_id: string, mentions: string[], thread_root_id: string | null}} message
+ * @param {Channel} channel @param {{author_id: string, mentions: string[], thread_root_id: string | null, also_in_channel?: boolean}} message
  * @param {number} seq @param {string} me @param {boolean} viewing @returns {Channel}
  */
 export function onMessage(channel, message, seq, me, viewing) {
   const next = { ...channel, last_seq: Math.max(channel.last_seq, seq) };
-  if (viewing || message.author_id === me || message.thread_root_id || !channel.is_member) return next;
+  // A reply counts in its channel only when it was also sent there (as the server counts).
+  if (viewing || message.author_id === me || (message.thread_root_id && !message.also_in_channel) || !channel.is_member) return next;
   return {
     ...next,
     unread_count: channel.unread_count + 1,

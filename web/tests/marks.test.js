@@ -53,7 +53,7 @@ test('"(edited)" becomes a history button only when asked, after the last paragr
   const plain = decorate('<p>hi</p>', { emoji: null, me: 'u', edited: true });
   assert.equal(plain, '<p>hi <span class="message__edited">(edited)</span></p>');
   const button = decorate('<p>hi</p>\n', { emoji: null, me: 'u', edited: true, history: true });
-  assert.match(button, /^<p>hi <button type="button" class="message__edited message__edited--button" data-history="" aria-haspopup="dialog" title="Show edit history">\(edited\)<\/button><\/p>$/);
+  assert.match(button, /^<p>hi <button type="button" class="message__edited message__edited--button" data-history="" aria-haspopup="dialog" title="Show edit history" tabindex="-1">\(edited\)<\/button><\/p>$/);
   assert.equal(decorate('<p>hi</p>', { emoji: null, me: 'u', edited: false, history: true }), '<p>hi</p>', 'not edited: nothing added');
 });
 

@@ -203,7 +203,7 @@ export function mountChannel(root, cid, sendFrame, { openThread } = {}) {
   const tell = (/** @type {string} */ text) => { status.textContent = text; setTimeout(() => { if (status.textContent === text) status.textContent = ''; }, 2500); };
   const actions = mountMessageActions(list, {
     cid, me, find: (id) => logOf(cid).messages.find((m) => m.id === id), edit: startEdit, focusRow, move,
-    leave: () => composer.focus(), tell, fail: (text) => composer.say(text),
+    leave: () => composer.focus(), tell, fail: (text) => composer.say(text), openThread,
   });
 
   /** Loads history back to `mid` if need be, then shows it in the middle, highlighted. @param {string} mid */
@@ -272,6 +272,7 @@ export function mountChannel(root, cid, sendFrame, { openThread } = {}) {
     unsubscribe();
     unmountBanner();
     actions.teardown();
+    composer.teardown();
     clearInterval(typingTimer);
     scroller.removeEventListener('scroll', onScroll);
     document.removeEventListener('visibilitychange', onVisible);

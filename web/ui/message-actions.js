@@ -20,10 +20,11 @@ import { mountReactions } from './reactions.js';
  * @param {HTMLElement} list the message list
  * @param {{cid: string, me: string, find: (id: string) => Message | undefined, edit: (m: Message) => void,
  *   focusRow: (id: string) => void, move: (row: HTMLElement, step: -1 | 1) => void, leave: () => void,
- *   tell: (text: string) => void, fail: (text: string) => void}} opts `tell`: a passing note;
- *   `fail`: an error where the user is typing; `leave`: back to the composer
+ *   tell: (text: string) => void, fail: (text: string) => void, openThread?: (rootId: string) => void}} opts
+ *   `tell`: a passing note; `fail`: an error where the user is typing; `leave`: back to the
+ *   composer; `openThread`: where threads open (the channel's list; not inside a thread)
  */
-export function mountMessageActions(list, { cid, me, find, edit, focusRow, move, leave, tell, fail }) {
+export function mountMessageActions(list, { cid, me, find, edit, focusRow, move, leave, tell, fail, openThread }) {
   const mayDelete = (/** @type {Message} */ m) => m.author_id === me || isAdmin();
   const reactions = mountReactions({ cid, me, list });
   const mayReact = () => { const c = store.channels.get(cid); return Boolean(c?.is_member && !c.archived); };
@@ -56,7 +57,9 @@ export function mountMessageActions(list, { cid, me, find, edit, focusRow, move,
   function more(m, button) {
     const pinned = isPinned(m, store.pins.get(m.channel_id));
     const saved = (store.saved ?? []).includes(m.id);
+    const thread = openThread ? m.thread_root_id ?? m.id : '';
     openMenu(button, 'Message actions', [
+      ...(thread ? [{ label: m.reply_count > 0 || m.thread_root_id ? 'View thread' : 'Reply in thread', run: () => openThread?.(thread), hint: 'T' }] : []),
       ...(mayReact() ? [{ label: 'Add reaction', run: () => reactions.addReaction(m, button), hint: 'R' }] : []),
       { label: 'Copy link', run: () => copyLink(m) },
       { label: saved ? 'Remove from saved' : 'Save for later', run: () => save(m, !saved) },
@@ -88,6 +91,7 @@ export function mountMessageActions(list, { cid, me, find, edit, focusRow, move,
     else if (e.key === 'Escape') leave();
     else if (!m || m.deleted) return;
     else if ((e.key === 'Enter' || e.key === 'e') && m.author_id === me) { e.preventDefault(); edit(m); }
+    else if (e.key === 't' && openThread) { e.preventDefault(); openThread(m.thread_root_id ?? m.id); }
     else if (e.key === 'r' && mayReact()) {
       e.preventDefault();
       reactions.addReaction(m, /** @type {HTMLElement} */ (row.querySelector('.message__action[aria-label="Add reaction"]') ?? row));

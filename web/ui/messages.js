@@ -74,7 +74,7 @@ function message(m, head, ctx) {
         @click=${() => ctx.openThread?.(/** @type {string} */ (m.thread_root_id))}>Replied to a thread</button>` : nothing}
       <div class="message__body">${body}</div>
       ${m.deleted ? nothing : reactionChips(m, ctx)}
-      ${m.reply_count > 0 && ctx.openThread ? threadSummary(m, ctx.openThread) : nothing}
+      ${m.reply_count > 0 && ctx.openThread ? threadSummary(m, ctx.openThread, ctx.focusId === m.id) : nothing}
     </div>
     ${m.deleted ? nothing : toolbar(m, mine, ctx)}
   </li>`;
@@ -98,12 +98,12 @@ function toolbar(m, mine, ctx) {
 }
 
 /** Under a thread's root: who took part, how many replies, when the last came; opens the thread.
- * @param {Message} m @param {(rootId: string) => void} open */
-function threadSummary(m, open) {
+ * @param {Message} m @param {(rootId: string) => void} open @param {boolean} focused the row holds the list's tab stop */
+function threadSummary(m, open, focused) {
   const people = (m.reply_user_ids ?? []).slice(0, 3);
   const unread = store.threadUnread.get(m.id) ?? 0;
   const last = m.last_reply_at ? new Date(m.last_reply_at) : null;
-  return html`<button type="button" class=${`thread-summary${unread ? ' thread-summary--unread' : ''}`} tabindex="-1"
+  return html`<button type="button" class=${`thread-summary${unread ? ' thread-summary--unread' : ''}`} tabindex=${focused ? 0 : -1}
       aria-label=${`${repliesLabel(m.reply_count)}${unread ? `, ${unread} unread` : ''}. Open thread`} @click=${() => open(m.id)}>
     <span class="thread-summary__people" aria-hidden="true">${people.map((id) => smallAvatar(id))}</span>
     <span class="thread-summary__count">${repliesLabel(m.reply_count)}</span>

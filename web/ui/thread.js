@@ -46,6 +46,9 @@ export function mountThread(root, cid, rootId, { close, sendFrame, focusComposer
   const head = h('header', { class: 'panel__header' });
   const section = h('section', { class: 'panel thread', 'aria-label': 'Thread' }, head, scroller, typingLine, status, composer.form);
   root.replaceChildren(section);
+  // Replying is for members of a live channel, as posting is (a public channel's reader sees the thread).
+  const mayReply = () => { const c = store.channels.get(cid); return Boolean(c?.is_member && !c.archived); };
+  composer.form.hidden = !mayReply();
 
   let focusId = '';
   const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
@@ -85,7 +88,7 @@ export function mountThread(root, cid, rootId, { close, sendFrame, focusComposer
     const stick = nearBottom();
     const emoji = emojiTable();
     const all = t.root ? [t.root, ...t.replies] : t.replies;
-    if (!emoji && all.some((m) => mayHaveShortcode(m.html))) loadEmoji().then(() => draw());
+    if (!emoji && all.some((m) => mayHaveShortcode(m.html))) loadEmoji().then(() => draw(), () => {});
     if (!list.contains(document.activeElement)) focusId = all.at(-1)?.id ?? '';
     const ctx = {
       me, admin: isAdmin(), focusId, highlightId: '', emoji,
@@ -117,6 +120,7 @@ export function mountThread(root, cid, rootId, { close, sendFrame, focusComposer
   const unsubscribe = subscribe((what) => {
     if (what === 'thread' || what === 'all' || what === 'messages') draw();
     if (what === 'threads') drawHead();
+    if (what === 'channels') composer.form.hidden = !mayReply();
     if (what === 'typing') drawTyping();
   });
   const typingTimer = setInterval(drawTyping, 1000);
@@ -130,6 +134,7 @@ export function mountThread(root, cid, rootId, { close, sendFrame, focusComposer
   return () => {
     unsubscribe();
     actions.teardown();
+    composer.teardown();
     clearInterval(typingTimer);
     document.removeEventListener('visibilitychange', onVisible);
     document.removeEventListener('keydown', onEsc);

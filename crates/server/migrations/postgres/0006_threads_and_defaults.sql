@@ -21,7 +21,8 @@ INSERT INTO thread_follows (root_id, user_id, following, last_replied_at, last_r
     SELECT thread_root_id, author_id, TRUE, MAX(created_at), MAX(seq) FROM messages
     WHERE thread_root_id IS NOT NULL GROUP BY thread_root_id, author_id;
 INSERT INTO thread_follows (root_id, user_id, following, last_replied_at, last_read_seq)
-    SELECT id, author_id, TRUE, NULL, seq FROM messages WHERE reply_count > 0
+    SELECT m.id, m.author_id, TRUE, NULL, (SELECT MAX(r.seq) FROM messages r WHERE r.thread_root_id = m.id)
+    FROM messages m WHERE m.reply_count > 0
     ON CONFLICT (root_id, user_id) DO NOTHING;
 
 ALTER TABLE workspace_members ADD COLUMN notify_level TEXT NOT NULL DEFAULT 'mentions'

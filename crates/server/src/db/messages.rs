@@ -189,8 +189,9 @@ pub async fn by_ids(c: Conn<'_>, ids: &[&str]) -> sqlx::Result<Vec<MessageRow>> 
 pub async fn bump_reply_count(c: Conn<'_>, root_id: &str, at: i64) -> sqlx::Result<(i64, String)> {
     on!(c, |e| {
         sqlx::query_as(
-            "UPDATE messages SET reply_count = reply_count + 1, last_reply_at = $2 WHERE id = $1
-             RETURNING reply_count, author_id",
+            "UPDATE messages SET reply_count = reply_count + 1,
+                    last_reply_at = CASE WHEN COALESCE(last_reply_at, 0) < $2 THEN $2 ELSE last_reply_at END
+             WHERE id = $1 RETURNING reply_count, author_id",
         )
         .bind(root_id)
         .bind(at)
@@ -328,26 +329,6 @@ pub async fn mentioning(
         .bind(at)
         .bind(id)
         .bind(limit)
-        .fetch_all(e)
-        .await
-    })
-}
-
-/// (message_id, user_id) mention pairs of a channel's messages with seq in `from..=to`.
-pub async fn mentions_in(
-    c: Conn<'_>,
-    channel_id: &str,
-    from: i64,
-    to: i64,
-) -> sqlx::Result<Vec<(String, String)>> {
-    on!(c, |e| {
-        sqlx::query_as(
-            "SELECT message_id, user_id FROM message_mentions
-             WHERE channel_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq, user_id",
-        )
-        .bind(channel_id)
-        .bind(from)
-        .bind(to)
         .fetch_all(e)
         .await
     })

@@ -133,8 +133,8 @@ pub struct FollowedRow {
     pub unread_count: i64,
 }
 
-/// The live threads with replies that `user_id` follows in channels of `workspace_id` they are a
-/// member of, the latest reply first.
+/// The threads with replies that `user_id` follows in channels of `workspace_id` they are a
+/// member of: those with unread replies first, then the latest reply first.
 pub async fn followed(
     c: Conn<'_>,
     user_id: &str,
@@ -143,18 +143,20 @@ pub async fn followed(
 ) -> sqlx::Result<Vec<FollowedRow>> {
     on!(c, |e| {
         sqlx::query_as(
-            "SELECT m.id, m.channel_id, m.seq, m.author_id, m.content, m.html, m.thread_root_id,
-                    m.reply_count, m.last_reply_at, m.also_in_channel, m.created_at, m.edited_at,
-                    m.deleted, m.idempotency_key,
-                    (SELECT COUNT(*) FROM messages r
-                     WHERE r.thread_root_id = m.id AND r.seq > f.last_read_seq AND r.author_id <> $1
-                       AND r.deleted = FALSE) AS unread_count
-             FROM thread_follows f
-             JOIN messages m ON m.id = f.root_id
-             JOIN channels c ON c.id = m.channel_id
-             JOIN channel_members cm ON cm.channel_id = m.channel_id AND cm.user_id = $1
-             WHERE f.user_id = $1 AND f.following AND c.workspace_id = $2 AND m.reply_count > 0
-             ORDER BY m.last_reply_at DESC, m.id DESC LIMIT $3",
+            "SELECT * FROM (
+                SELECT m.id, m.channel_id, m.seq, m.author_id, m.content, m.html, m.thread_root_id,
+                       m.reply_count, m.last_reply_at, m.also_in_channel, m.created_at, m.edited_at,
+                       m.deleted, m.idempotency_key,
+                       (SELECT COUNT(*) FROM messages r
+                        WHERE r.thread_root_id = m.id AND r.seq > f.last_read_seq AND r.author_id <> $1
+                          AND r.deleted = FALSE) AS unread_count
+                FROM thread_follows f
+                JOIN messages m ON m.id = f.root_id
+                JOIN channels c ON c.id = m.channel_id
+                JOIN channel_members cm ON cm.channel_id = m.channel_id AND cm.user_id = $1
+                WHERE f.user_id = $1 AND f.following AND c.workspace_id = $2 AND m.reply_count > 0
+             ) t
+             ORDER BY CASE WHEN unread_count > 0 THEN 0 ELSE 1 END, last_reply_at DESC, id DESC LIMIT $3",
         )
         .bind(user_id)
         .bind(workspace_id)

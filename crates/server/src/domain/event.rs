@@ -33,7 +33,13 @@ pub enum Event {
     MessageUnpinned { message_id: String, user_id: String },
     /// A thread's root changed its reply count (a reply was posted).
     #[serde(rename = "thread.updated")]
-    ThreadUpdated { root_id: String, reply_count: i64, last_reply_at: String, reply_user_ids: Vec<String> },
+    ThreadUpdated {
+        root_id: String,
+        reply_count: i64,
+        last_reply_at: String,
+        #[serde(default)]
+        reply_user_ids: Vec<String>,
+    },
 }
 
 impl Event {
@@ -142,6 +148,23 @@ impl Envelope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn events_logged_before_the_thread_fields_still_parse() {
+        let created = r#"{"message": {"id": "m1", "channel_id": "c1", "seq": 3, "author_id": "u1",
+            "content": "hi", "html": "<p>hi</p>", "created_at": "2026-11-01T00:00:00Z", "edited_at": null,
+            "deleted": false, "thread_root_id": null, "reply_count": 0, "reactions": [], "attachments": [],
+            "mentions": [], "idempotency_key": null}}"#;
+        let Some(Event::MessageCreated { message }) = Event::from_log("message.created", created) else {
+            panic!("an old message.created no longer parses");
+        };
+        assert!(!message.pinned && !message.also_in_channel && message.reply_user_ids.is_empty());
+        let thread = r#"{"root_id": "m1", "reply_count": 2, "last_reply_at": "2026-11-01T00:00:00Z"}"#;
+        assert!(matches!(
+            Event::from_log("thread.updated", thread),
+            Some(Event::ThreadUpdated { reply_count: 2, .. })
+        ));
+    }
 
     #[test]
     fn data_drops_the_tag_and_kind_matches_it() {

@@ -154,12 +154,17 @@ pub struct Message {
     pub deleted: bool,
     pub thread_root_id: Option<String>,
     pub reply_count: i64,
-    /// When the thread (this root) last got a reply.
+    /// When the thread (this root) last got a reply. (Defaults: events logged before a field
+    /// existed, and frames from older nodes during an upgrade, still parse.)
+    #[serde(default)]
     pub last_reply_at: Option<String>,
     /// Who replied in the thread, the latest first (at most five).
+    #[serde(default)]
     pub reply_user_ids: Vec<String>,
     /// A reply also shown in the channel's message list.
+    #[serde(default)]
     pub also_in_channel: bool,
+    #[serde(default)]
     pub pinned: bool,
     pub reactions: Vec<Reaction>,
     pub attachments: Vec<FileInfo>,

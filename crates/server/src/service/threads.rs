@@ -67,8 +67,6 @@ pub async fn followed(state: &AppState, user_id: &str, workspace_id: &str) -> Ap
         .zip(unread)
         .map(|(root, unread_count)| FollowedThread { root, unread_count, following: true })
         .collect();
-    // Stable: within each group the latest reply stays first.
-    threads.sort_by_key(|t| t.unread_count == 0);
     Ok(threads)
 }
 
@@ -90,9 +88,10 @@ pub async fn mentions(
     let cursor = match before {
         None => None,
         Some(id) => {
-            let row = db::messages::by_id(rd.c(), id)
-                .await?
-                .ok_or_else(|| ApiError::invalid("before", "is not a message id"))?;
+            // A message the caller may read: the cursor tells nothing about others.
+            let (row, _) = load(&mut rd.c(), user_id, id)
+                .await
+                .map_err(|_| ApiError::invalid("before", "is not a message id you can read"))?;
             Some((row.created_at, row.id))
         }
     };

@@ -87,7 +87,6 @@ pub async fn members(state: &AppState, user_id: &str, workspace_id: &str) -> Api
         .collect()
 }
 
-/// Every member's presence: online, away or offline.
 /// The caller's default notification level in a workspace.
 pub async fn notify_default(state: &AppState, user_id: &str, workspace_id: &str) -> ApiResult<String> {
     let mut rd = state.db.read().await?;
@@ -114,6 +113,7 @@ pub async fn set_notify_default(
     Ok(level.to_string())
 }
 
+/// Every member's presence: online, away or offline.
 pub async fn presence(
     state: &AppState,
     user_id: &str,

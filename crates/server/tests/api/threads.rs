@@ -248,6 +248,9 @@ async fn threads_and_mentions_follow_access(backend: Backend) {
     }
     let (status, body) = ben.call(Method::PUT, &format!("/api/v1/messages/{root}/follow"), None).await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
+    let (status, body) = ben.get(&format!("{path}?before={root}")).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid");
+    assert_eq!(body["error"]["field"], "before", "a cursor one cannot read is refused like an unknown one");
     assert!(threads_of(&outsider, &owid).await.is_empty());
     for bad in ["limit=0", "limit=101", "before=nope"] {
         let (status, body) = ben.get(&format!("{path}?{bad}")).await;
