@@ -62,12 +62,11 @@ pub async fn followed(state: &AppState, user_id: &str, workspace_id: &str) -> Ap
     let rows = db::threads::followed(rd.c(), user_id, workspace_id, MAX_THREADS).await?;
     let unread: Vec<i64> = rows.iter().map(|r| r.unread_count).collect();
     let roots = complete(rd.c(), rows.into_iter().map(|r| r.root).collect()).await?;
-    let mut threads: Vec<FollowedThread> = roots
+    Ok(roots
         .into_iter()
         .zip(unread)
         .map(|(root, unread_count)| FollowedThread { root, unread_count, following: true })
-        .collect();
-    Ok(threads)
+        .collect())
 }
 
 /// Live messages that mention the caller in a workspace's channels they may read now, newest
