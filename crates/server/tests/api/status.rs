@@ -58,9 +58,13 @@ async fn notification_preferences_per_channel(backend: Backend) {
     let cid = ana.create_channel(&wid, "noisy", "public").await;
     let path = format!("/api/v1/channels/{cid}/notifications");
     let defaults = ana.ok(Method::GET, &path, None).await;
-    assert_eq!(defaults["notifications"], json!({"level": "all", "muted": false}));
-    let set = ana.ok(Method::PUT, &path, Some(json!({"level": "mentions", "muted": true}))).await;
-    assert_eq!(set["notifications"], json!({"level": "mentions", "muted": true}));
+    assert_eq!(
+        defaults["notifications"],
+        json!({"level": "mentions", "muted": false, "default": true}),
+        "the workspace default until set"
+    );
+    let set = ana.ok(Method::PUT, &path, Some(json!({"level": "all", "muted": true}))).await;
+    assert_eq!(set["notifications"], json!({"level": "all", "muted": true, "default": false}));
     let listed = ana.channel_named(&wid, "noisy").await;
     assert_eq!(listed["notifications"]["muted"], true, "the channel list carries them");
     let bens = ben.channel_named(&wid, "noisy").await;
