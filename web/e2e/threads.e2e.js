@@ -83,8 +83,12 @@ export async function run({ browser, base, step, shots, WAIT }) {
     assert.equal(await channelRow(mia, 'after lunch').count(), 0, 'a reply stays out of the channel');
     await summary.click();
     await panel(mia).locator('.message[data-id]', { hasText: 'after lunch' }).waitFor({ timeout: WAIT });
-    await replyBox(noa).pressSequentially('draft');
-    await panel(mia).locator('.typing', { hasText: 'Noa Finch is typing' }).waitFor({ timeout: WAIT });
+    // Typing frames are throttled (one per 2 s, client and server): Noa keeps typing until one goes.
+    const typingLine = panel(mia).locator('.typing', { hasText: 'Noa Finch is typing' });
+    for (const deadline = Date.now() + WAIT; ;) {
+      await replyBox(noa).pressSequentially('d');
+      try { await typingLine.waitFor({ timeout: 500 }); break; } catch (e) { if (Date.now() > deadline) throw e; }
+    }
     assert.equal(await mia.locator('.channel .typing').textContent(), '', 'typing in a thread is not typing in the channel');
     await replyBox(noa).fill('Done: notes are in the wiki');
     await noa.keyboard.press('Enter');

@@ -80,6 +80,8 @@ export function mountComposer({ cid, label, send, save, typing, editLast, done, 
     if (!go) return;
     input.value = '';
     saveDraft(localStorage, me, draftKey, '');
+    // The next message is news: its first keystroke says so again.
+    lastTyping = 0;
     refresh();
     send(content);
   }
