@@ -200,6 +200,20 @@ pub async fn bump_reply_count(c: Conn<'_>, root_id: &str, at: i64) -> sqlx::Resu
     })
 }
 
+/// Counts one reply less on a thread's root (a reply was deleted); returns its reply count and
+/// when it last got a reply.
+pub async fn drop_reply(c: Conn<'_>, root_id: &str) -> sqlx::Result<(i64, Option<i64>)> {
+    on!(c, |e| {
+        sqlx::query_as(
+            "UPDATE messages SET reply_count = CASE WHEN reply_count > 0 THEN reply_count - 1 ELSE 0 END
+             WHERE id = $1 RETURNING reply_count, last_reply_at",
+        )
+        .bind(root_id)
+        .fetch_one(e)
+        .await
+    })
+}
+
 pub async fn set_content(
     c: Conn<'_>,
     id: &str,

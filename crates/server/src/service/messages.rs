@@ -384,8 +384,26 @@ pub async fn delete(state: &AppState, user_id: &str, message_id: &str) -> ApiRes
         return Ok(());
     }
     db::messages::tombstone(tx.c(), &row.id).await?;
+    let now = now_ms();
     let event = Event::MessageDeleted { message_id: row.id.clone() };
-    log::record(&mut tx, &channel_id, &event, now_ms()).await?;
+    log::record(&mut tx, &channel_id, &event, now).await?;
+    // A deleted reply no longer counts on its root; those who took part stay listed.
+    if let Some(root_id) = &row.thread_root_id {
+        let (reply_count, last_reply_at) = db::messages::drop_reply(tx.c(), root_id).await?;
+        let reply_user_ids = db::threads::participants(tx.c(), &[root_id.as_str()])
+            .await?
+            .into_iter()
+            .map(|(_, user)| user)
+            .take(MAX_PARTICIPANTS)
+            .collect();
+        let event = Event::ThreadUpdated {
+            root_id: root_id.clone(),
+            reply_count,
+            last_reply_at: rfc3339(last_reply_at.unwrap_or(row.created_at)),
+            reply_user_ids,
+        };
+        log::record(&mut tx, &channel_id, &event, now).await?;
+    }
     state.commit(tx).await?;
     Ok(())
 }

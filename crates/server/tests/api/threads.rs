@@ -72,6 +72,18 @@ async fn a_thread_summarises_itself_and_pages(backend: Backend) {
         let (status, body) = ana.get(&format!("/api/v1/messages/{root}/replies?{bad}")).await;
         assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid");
     }
+    // A deleted reply stops counting, and the root's readers hear it.
+    let gone = reply(&ben, &cid, &root, "oops").await["id"].as_str().unwrap().to_string();
+    ws.until("thread.updated").await;
+    assert_eq!(ben.delete(&format!("/api/v1/messages/{gone}")).await.0, StatusCode::NO_CONTENT);
+    ws.until("message.deleted").await;
+    let updated = ws.until("thread.updated").await;
+    assert_eq!(
+        (updated["root_id"].as_str(), updated["reply_count"].as_i64()),
+        (Some(root.as_str()), Some(7))
+    );
+    let message = ana.ok(Method::GET, &format!("/api/v1/messages/{root}"), None).await["message"].clone();
+    assert_eq!(message["reply_count"], 7);
 }
 both!(a_thread_summarises_itself_and_pages);
 
