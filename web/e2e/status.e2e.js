@@ -2,44 +2,11 @@
 // views in real Chromium, seen live from a second browser. Kim owns the workspace "Marks"; Lou
 // joins it through the API. Any native dialog or uncaught page error fails the step.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { kit } from './kit.js';
 
 /** @param {{browser: import('playwright-core').Browser, base: string, step: (name: string, fn: () => Promise<void>) => Promise<void>, shots: string, WAIT: number}} ctx */
 export async function run({ browser, base, step, shots, WAIT }) {
-  const password = 'correct horse battery';
-  const dialogs = [];
-  const errors = [];
-  /** A page that records native dialogs and page errors. @param {object} [options] */
-  const newPage = async (options = { viewport: { width: 1280, height: 800 } }) => {
-    const context = await browser.newContext(options);
-    const page = await context.newPage();
-    page.on('dialog', (d) => { dialogs.push(`${d.type()}: ${d.message()}`); d.dismiss().catch(() => {}); });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    return page;
-  };
-  const check = (name, fn) => step(`status: ${name}`, async () => {
-    await fn();
-    assert.deepEqual(dialogs, [], 'no native dialog opened');
-    assert.deepEqual(errors, [], 'no uncaught error in the page');
-  });
-  /** @param {string} email @param {string} name */
-  const signup = async (email, name) => {
-    const r = await fetch(`${base}/api/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, name }) });
-    return (await r.json()).token;
-  };
-  const api = async (token, method, path, body) => {
-    const r = await fetch(`${base}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-    return r.status === 204 ? null : r.json();
-  };
-  /** Logs in with the session cookie (the log-in form has its own tests). @param {import('playwright-core').Page} page @param {string} email @param {string} path */
-  const logIn = async (page, email, path) => {
-    await page.goto(base);
-    await page.evaluate(async ([e, p]) => {
-      await fetch('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: e, password: p }) });
-    }, [email, password]);
-    await page.goto(`${base}${path}`);
-  };
+  const { newPage, check, signup, api, logIn, shoot } = kit({ browser, base, step, shots }, 'status');
   const row = (page, text) => page.locator('.message[data-id]', { hasText: text });
   /** Opens a message's "⋯" menu. */
   const menuOf = async (page, text) => {
@@ -51,16 +18,6 @@ export async function run({ browser, base, step, shots, WAIT }) {
   const userMenu = async (page) => {
     await page.locator('.sidebar__me').click();
     return page.getByRole('menu', { name: 'You' });
-  };
-  /** Both themes of the page, light and dark, into the screenshots folder. @param {import('playwright-core').Page} page @param {string} name */
-  const shoot = async (page, name) => {
-    // A conversation slides in on a phone: the picture waits for it to arrive.
-    await page.waitForFunction(() => { const m = document.querySelector('.main'); return !m || getComputedStyle(m).transform === 'none'; });
-    for (const theme of ['light', 'dark']) {
-      await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-      await page.screenshot({ path: join(shots, `${name}-${theme}.png`) });
-    }
-    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
   };
 
   const kim = await newPage();

@@ -4,48 +4,11 @@
 // up, the Threads view lists unread threads first, unfollow works, and on a phone the thread is a
 // full screen. Mia owns the workspace "Loom"; Noa joins it through the API.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { kit } from './kit.js';
 
 /** @param {{browser: import('playwright-core').Browser, base: string, step: (name: string, fn: () => Promise<void>) => Promise<void>, shots: string, WAIT: number}} ctx */
 export async function run({ browser, base, step, shots, WAIT }) {
-  const password = 'correct horse battery';
-  const dialogs = [];
-  const errors = [];
-  const newPage = async (options = { viewport: { width: 1280, height: 800 } }) => {
-    const page = await (await browser.newContext(options)).newPage();
-    page.on('dialog', (d) => { dialogs.push(`${d.type()}: ${d.message()}`); d.dismiss().catch(() => {}); });
-    page.on('pageerror', (e) => errors.push(String(e)));
-    return page;
-  };
-  const check = (name, fn) => step(`threads: ${name}`, async () => {
-    await fn();
-    assert.deepEqual(dialogs, [], 'no native dialog opened');
-    assert.deepEqual(errors, [], 'no uncaught error in the page');
-  });
-  const signup = async (email, name) => {
-    const r = await fetch(`${base}/api/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, name }) });
-    return (await r.json()).token;
-  };
-  const api = async (token, method, path, body) => {
-    const r = await fetch(`${base}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-    return r.status === 204 ? null : r.json();
-  };
-  const logIn = async (page, email, path) => {
-    await page.goto(base);
-    await page.evaluate(async ([e, p]) => {
-      await fetch('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: e, password: p }) });
-    }, [email, password]);
-    await page.goto(`${base}${path}`);
-  };
-  const shoot = async (page, name) => {
-    await page.waitForFunction(() => { const m = document.querySelector('.main'); return !m || getComputedStyle(m).transform === 'none'; });
-    for (const theme of ['light', 'dark']) {
-      await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-      await page.screenshot({ path: join(shots, `${name}-${theme}.png`) });
-    }
-    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
-  };
+  const { newPage, check, signup, api, logIn, shoot } = kit({ browser, base, step, shots }, 'threads');
   /** A message row of the channel pane (not the thread panel). */
   const channelRow = (page, text) => page.locator('.channel .message[data-id]', { hasText: text });
   const panel = (page) => page.getByRole('region', { name: 'Thread' });
