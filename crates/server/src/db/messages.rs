@@ -164,27 +164,6 @@ pub async fn replies(
     on!(c, |e| sqlx::query_as(sql).bind(root_id).bind(after).bind(before).bind(limit).fetch_all(e).await)
 }
 
-/// Messages by id, in no particular order (unknown ids are left out).
-pub async fn by_ids(c: Conn<'_>, ids: &[&str]) -> sqlx::Result<Vec<MessageRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut sql = numbered_rows(
-        concat!("SELECT ", message_columns!(), " FROM messages WHERE id IN ("),
-        "?",
-        ids.len(),
-        1,
-    );
-    sql.push(')');
-    on!(c, |e| {
-        let mut query = sqlx::query_as(AssertSqlSafe(sql));
-        for id in ids {
-            query = query.bind(*id);
-        }
-        query.fetch_all(e).await
-    })
-}
-
 /// Counts one more reply on a thread's root at `at`; returns its new reply count and its author.
 pub async fn bump_reply_count(c: Conn<'_>, root_id: &str, at: i64) -> sqlx::Result<(i64, String)> {
     on!(c, |e| {

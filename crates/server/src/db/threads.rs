@@ -125,6 +125,11 @@ pub async fn participants(c: Conn<'_>, root_ids: &[&str]) -> sqlx::Result<Vec<(S
     })
 }
 
+/// Who replied in one thread, the latest replier first, at most `max`.
+pub async fn participants_of(c: Conn<'_>, root_id: &str, max: usize) -> sqlx::Result<Vec<String>> {
+    Ok(participants(c, &[root_id]).await?.into_iter().map(|(_, user)| user).take(max).collect())
+}
+
 /// A followed thread: its root and how many replies by others the follower has not read.
 #[derive(Debug, sqlx::FromRow)]
 pub struct FollowedRow {

@@ -390,12 +390,7 @@ pub async fn delete(state: &AppState, user_id: &str, message_id: &str) -> ApiRes
     // A deleted reply no longer counts on its root; those who took part stay listed.
     if let Some(root_id) = &row.thread_root_id {
         let (reply_count, last_reply_at) = db::messages::drop_reply(tx.c(), root_id).await?;
-        let reply_user_ids = db::threads::participants(tx.c(), &[root_id.as_str()])
-            .await?
-            .into_iter()
-            .map(|(_, user)| user)
-            .take(MAX_PARTICIPANTS)
-            .collect();
+        let reply_user_ids = db::threads::participants_of(tx.c(), root_id, MAX_PARTICIPANTS).await?;
         let event = Event::ThreadUpdated {
             root_id: root_id.clone(),
             reply_count,

@@ -200,13 +200,9 @@ async fn write_batch(db: &Db, bus: &Bus, drafts: &[&Draft]) -> Result<Vec<ApiRes
                 let mut followers: Vec<&str> = vec![root_author.as_str()];
                 followers.extend(draft.mentions.iter().map(String::as_str));
                 db::threads::follow_by_default(tx.c(), root_id, &followers).await.map_err(ApiError::from)?;
-                let reply_user_ids = db::threads::participants(tx.c(), &[root_id.as_str()])
+                let reply_user_ids = db::threads::participants_of(tx.c(), root_id, MAX_PARTICIPANTS)
                     .await
-                    .map_err(ApiError::from)?
-                    .into_iter()
-                    .map(|(_, user)| user)
-                    .take(MAX_PARTICIPANTS)
-                    .collect();
+                    .map_err(ApiError::from)?;
                 let event = Event::ThreadUpdated {
                     root_id: root_id.clone(),
                     reply_count,
