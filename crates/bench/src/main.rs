@@ -8,6 +8,7 @@ mod idle;
 mod send;
 mod stats;
 mod team;
+mod upload;
 
 use std::time::Duration;
 
@@ -77,6 +78,20 @@ enum Scenario {
         /// Percent of posts followed by a reaction on a recent message of the channel.
         #[arg(long, default_value_t = 0)]
         react_percent: u8,
+    },
+    /// N clients uploading S MB files at once, in rounds: throughput, latency and the server's
+    /// peak memory over idle; then photos of the given megapixels: thumbnail time per megapixel.
+    Upload {
+        #[arg(long, default_value_t = 20)]
+        clients: usize,
+        #[arg(long, default_value_t = 20.0)]
+        size_mb: f64,
+        /// Megapixels of the JPEG photos for the thumbnail phase, e.g. 1,4,12 (none: skipped).
+        #[arg(long, value_delimiter = ',')]
+        images: Vec<f64>,
+        /// Photos uploaded per size.
+        #[arg(long, default_value_t = 5)]
+        images_each: usize,
     },
     /// Open N sockets and hold them: handshake latency and server memory per socket.
     Idle {
@@ -153,6 +168,40 @@ async fn main() -> anyhow::Result<()> {
                 "delivered {}  lost {}  duplicated {}",
                 report.delivered, report.lost, report.duplicated
             );
+            serde_json::to_string_pretty(&report)?
+        }
+        Scenario::Upload { clients, size_mb, images, images_each } => {
+            let plan = upload::Plan {
+                clients: clients.max(1),
+                size_mb,
+                duration,
+                server_pids: cli.common.server_pid.clone(),
+                image_megapixels: images,
+                images_each: images_each.max(1),
+            };
+            let report = upload::run(&api, &urls, plan).await?;
+            println!(
+                "upload: {} clients × {:.1} MB, {} files in {:.1} s: {:.1} MB/s",
+                report.clients,
+                report.file_bytes as f64 / 1048576.0,
+                report.uploaded,
+                report.duration_s,
+                report.megabytes_per_s
+            );
+            println!("{}", report.upload.line("upload"));
+            println!(
+                "server RSS idle {:?} KiB, peak {:?} KiB, growth {:?} KiB",
+                report.server_rss_idle_kib, report.server_rss_peak_kib, report.server_rss_growth_kib
+            );
+            for t in &report.thumbnails {
+                println!(
+                    "thumbnail {:>5.1} MP ({} KB JPEG): {:.1} ms per megapixel on the server; {}",
+                    t.megapixels,
+                    t.jpeg_bytes / 1024,
+                    t.server_ms_per_megapixel,
+                    t.upload.line("upload")
+                );
+            }
             serde_json::to_string_pretty(&report)?
         }
         Scenario::Idle { sockets } => {

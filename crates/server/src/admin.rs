@@ -48,6 +48,7 @@ async fn create_user(db: &Db, email: &str, name: &str, admin: bool) -> anyhow::R
         status_emoji: String::new(),
         status_expires_at: None,
         dnd_until: None,
+        avatar_id: None,
     };
     let mut tx = db.begin().await?;
     let is_admin = match db::users::insert(tx.c(), &row, &validate::mention_key(&row.name), true).await {

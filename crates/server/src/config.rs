@@ -20,7 +20,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate,
     /// Administer accounts from the server's shell.
@@ -50,7 +50,7 @@ pub enum AdminCommand {
 /// Options every subcommand shares.
 #[derive(Clone, Debug, Args)]
 pub struct GlobalArgs {
-    /// Where the SQLite database (and later uploaded files) live.
+    /// Where the SQLite database and (without --s3-bucket) uploaded files live.
     #[arg(long, env = "OCOMMS_DATA_DIR", default_value = "./ocomms-data", global = true)]
     pub data_dir: PathBuf,
     /// postgres://… to use PostgreSQL; unset for the embedded SQLite database in --data-dir.
@@ -121,6 +121,35 @@ pub struct ServeArgs {
     /// members than this.
     #[arg(long, env = "OCOMMS_BROADCAST_WARN_MEMBERS", default_value_t = 10)]
     pub broadcast_warn_members: u32,
+    /// Largest file one upload may be, in bytes (refused with 413 while it is read).
+    #[arg(long, env = "OCOMMS_MAX_UPLOAD_BYTES", default_value_t = 25 * 1024 * 1024,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_upload_bytes: u64,
+    /// Bytes of files one person may keep stored (0: no limit).
+    #[arg(long, env = "OCOMMS_USER_QUOTA_BYTES", default_value_t = 1024 * 1024 * 1024)]
+    pub user_quota_bytes: u64,
+    /// Images with more pixels than this get no preview (nor decode): the decompression-bomb guard.
+    #[arg(long, env = "OCOMMS_MAX_IMAGE_PIXELS", default_value_t = 50_000_000,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_image_pixels: u64,
+    /// Seconds between purges of expired rows, uploads never attached (after a day) and the
+    /// files of deleted messages.
+    #[arg(long, env = "OCOMMS_PURGE_EVERY_S", default_value_t = 600,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub purge_every_s: u64,
+    /// Keep files in this S3-compatible bucket instead of <data-dir>/files (needed for several
+    /// nodes). Credentials also come from the usual AWS_* variables.
+    #[arg(long, env = "OCOMMS_S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+    /// The S3 endpoint, e.g. https://s3.eu-central-1.amazonaws.com or http://127.0.0.1:9000 (MinIO).
+    #[arg(long, env = "OCOMMS_S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    #[arg(long, env = "OCOMMS_S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+    #[arg(long, env = "OCOMMS_S3_ACCESS_KEY_ID", hide_env_values = true)]
+    pub s3_access_key_id: Option<String>,
+    #[arg(long, env = "OCOMMS_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
 }
 
 /// An IP address (one host) or a CIDR range.
@@ -131,6 +160,17 @@ fn proxy_range(raw: &str) -> Result<ipnet::IpNet, String> {
 }
 
 impl ServeArgs {
+    /// The object store, when one is configured.
+    pub fn s3(&self) -> Option<crate::storage::S3Config> {
+        self.s3_bucket.as_ref().map(|bucket| crate::storage::S3Config {
+            bucket: bucket.clone(),
+            endpoint: self.s3_endpoint.clone(),
+            region: self.s3_region.clone(),
+            access_key_id: self.s3_access_key_id.clone(),
+            secret_access_key: self.s3_secret_access_key.clone(),
+        })
+    }
+
     pub fn heartbeat(&self) -> std::time::Duration {
         std::time::Duration::from_secs(self.heartbeat_s)
     }
@@ -164,7 +204,7 @@ impl Config {
     {
         let cli = Cli::try_parse_from(args)?;
         let serve = match cli.command {
-            Some(Command::Serve(serve)) => serve,
+            Some(Command::Serve(serve)) => *serve,
             _ => cli.serve,
         };
         Ok(Config { global: cli.global, serve })

@@ -24,6 +24,7 @@ pub mod http;
 pub mod metrics;
 pub mod service;
 pub mod state;
+pub mod storage;
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -56,6 +57,7 @@ pub async fn run(config: Config, listener: TcpListener, shutdown: CancellationTo
         public_url = %state.config.public_url(),
         database = db.backend_name(),
         bus = if state.bus.remote().is_some() { "redis" } else { "local" },
+        files = %state.storage.describe(),
         node = %state.node_id,
         registration = ?state.config.serve.registration,
         max_connections = state.config.serve.max_connections,

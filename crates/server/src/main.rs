@@ -70,7 +70,7 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Admin(command)) => ocomms::admin::run(&cli.global, command).await,
         serve => {
             let serve = match serve {
-                Some(Command::Serve(args)) => args,
+                Some(Command::Serve(args)) => *args,
                 _ => cli.serve,
             };
             // Every socket is a file descriptor: take all the kernel allows this process (as

@@ -51,6 +51,12 @@ pub struct Metrics {
     pub slow_sockets_closed: Counter,
     pub bus_lag_seconds: Histogram,
     pub db_connections: Family<PoolLabels, Gauge>,
+    pub uploads: Counter,
+    pub upload_bytes: Counter,
+    /// Time spent making previews, and the megapixels they were made from: their ratio is the
+    /// thumbnail cost per megapixel (`ocomms-bench upload` reports it).
+    pub thumbnail_seconds: Counter<f64, std::sync::atomic::AtomicU64>,
+    pub thumbnail_megapixels: Counter<f64, std::sync::atomic::AtomicU64>,
 }
 
 impl Default for Metrics {
@@ -102,8 +108,28 @@ impl Metrics {
         );
         let db_connections = Family::<PoolLabels, Gauge>::default();
         registry.register("db_connections", "Database pool connections by state", db_connections.clone());
+        let uploads = Counter::default();
+        registry.register("uploads", "Files stored", uploads.clone());
+        let upload_bytes = Counter::default();
+        registry.register("upload_bytes", "Bytes of files stored", upload_bytes.clone());
+        let thumbnail_seconds = Counter::<f64, std::sync::atomic::AtomicU64>::default();
+        registry.register(
+            "thumbnail_seconds",
+            "Time decoding images and making previews",
+            thumbnail_seconds.clone(),
+        );
+        let thumbnail_megapixels = Counter::<f64, std::sync::atomic::AtomicU64>::default();
+        registry.register(
+            "thumbnail_megapixels",
+            "Megapixels of the images previews were made from",
+            thumbnail_megapixels.clone(),
+        );
         Metrics {
             registry,
+            uploads,
+            upload_bytes,
+            thumbnail_seconds,
+            thumbnail_megapixels,
             requests,
             request_seconds,
             sockets,

@@ -19,6 +19,7 @@ use crate::service::auth::Passwords;
 use crate::service::blocking::BlockingPool;
 use crate::service::send_queue::SendQueue;
 use crate::service::throttle::{self, Throttle};
+use crate::storage::Storage;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -27,6 +28,11 @@ pub struct AppState {
     pub markdown: Arc<Markdown>,
     /// Where Markdown is rendered: off the async threads, a few at a time.
     pub render_pool: BlockingPool,
+    /// Where images are decoded for previews and avatars: one at a time per core at most, each
+    /// bounded in pixels, so a burst of uploads queues instead of taking the memory.
+    pub image_pool: BlockingPool,
+    /// Where uploaded files live: the data dir, or an S3-compatible bucket.
+    pub storage: Arc<Storage>,
     pub passwords: Passwords,
     /// Login, sign-up and invite-acceptance attempts, per account and client IP.
     pub throttle: Arc<Throttle>,
@@ -98,6 +104,7 @@ impl AppState {
         };
         let throttle = Throttle::new(limits, bus.remote().map(|r| r.conn.clone()));
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let storage = Storage::open(&config.global.data_dir, config.serve.s3()).await?;
         Ok(AppState {
             send_queue: SendQueue::start(db.clone(), Arc::clone(&bus), &tasks),
             db,
@@ -105,6 +112,8 @@ impl AppState {
             config: Arc::new(config),
             markdown: Arc::new(Markdown::new()),
             render_pool: BlockingPool::new(cores),
+            image_pool: BlockingPool::new(cores.min(2)),
+            storage: Arc::new(storage),
             passwords: Passwords::new(),
             throttle: Arc::new(throttle),
             hub,

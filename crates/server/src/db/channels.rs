@@ -250,7 +250,7 @@ pub async fn members(c: Conn<'_>, channel_id: &str) -> sqlx::Result<Vec<UserRow>
     on!(c, |e| {
         sqlx::query_as(
             "SELECT u.id, u.email, u.name, u.password_hash, u.is_admin, u.status_text, u.created_at,
-                    u.mention_key, u.status_emoji, u.status_expires_at, u.dnd_until
+                    u.mention_key, u.status_emoji, u.status_expires_at, u.dnd_until, u.avatar_id
              FROM channel_members cm JOIN users u ON u.id = cm.user_id
              WHERE cm.channel_id = $1 ORDER BY u.name, u.id",
         )

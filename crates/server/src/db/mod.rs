@@ -8,6 +8,7 @@
 
 pub mod channels;
 pub mod events;
+pub mod files;
 pub mod groups;
 pub mod invites;
 pub mod messages;

@@ -19,6 +19,8 @@ pub struct UserRow {
     pub status_emoji: String,
     pub status_expires_at: Option<i64>,
     pub dnd_until: Option<i64>,
+    /// The current avatar's id (its stored images are named by it), if any.
+    pub avatar_id: Option<String>,
 }
 
 impl UserRow {
@@ -33,7 +35,7 @@ impl UserRow {
             email: is_self.then(|| self.email.clone()),
             name: self.name.clone(),
             handle: self.mention_key.clone(),
-            avatar_url: None,
+            avatar_url: self.avatar_id.as_deref().map(avatar_url),
             status_text: if status_live { self.status_text.clone() } else { String::new() },
             status_emoji: if status_live { self.status_emoji.clone() } else { String::new() },
             status_expires_at: self.status_expires_at.filter(|_| status_live).map(rfc3339),
@@ -44,9 +46,14 @@ impl UserRow {
     }
 }
 
+/// Where an avatar is served: its large size, `?size=128` for the small one.
+pub fn avatar_url(avatar_id: &str) -> String {
+    format!("/api/v1/avatars/{avatar_id}")
+}
+
 macro_rules! user_columns {
     () => {
-        "id, email, name, password_hash, is_admin, status_text, created_at, mention_key, status_emoji, status_expires_at, dnd_until"
+        "id, email, name, password_hash, is_admin, status_text, created_at, mention_key, status_emoji, status_expires_at, dnd_until, avatar_id"
     };
 }
 
@@ -158,5 +165,27 @@ pub async fn ids_by_mention_key(c: Conn<'_>, workspace_id: &str, key: &str) -> s
         .bind(key)
         .fetch_all(e)
         .await
+    })
+}
+
+/// Sets (or clears) a user's avatar.
+pub async fn set_avatar(c: Conn<'_>, user_id: &str, avatar_id: Option<&str>) -> sqlx::Result<()> {
+    on!(c, |e| {
+        sqlx::query("UPDATE users SET avatar_id = $2 WHERE id = $1")
+            .bind(user_id)
+            .bind(avatar_id)
+            .execute(e)
+            .await
+            .map(drop)
+    })
+}
+
+/// Whose current avatar `avatar_id` is.
+pub async fn by_avatar(c: Conn<'_>, avatar_id: &str) -> sqlx::Result<Option<String>> {
+    on!(c, |e| {
+        sqlx::query_scalar("SELECT id FROM users WHERE avatar_id = $1")
+            .bind(avatar_id)
+            .fetch_optional(e)
+            .await
     })
 }

@@ -133,7 +133,7 @@ pub async fn members(c: Conn<'_>, workspace_id: &str) -> sqlx::Result<Vec<Member
     on!(c, |e| {
         sqlx::query_as(
             "SELECT u.id, u.email, u.name, u.password_hash, u.is_admin, u.status_text, u.created_at,
-                    u.mention_key, u.status_emoji, u.status_expires_at, u.dnd_until, wm.role
+                    u.mention_key, u.status_emoji, u.status_expires_at, u.dnd_until, u.avatar_id, wm.role
              FROM workspace_members wm JOIN users u ON u.id = wm.user_id
              WHERE wm.workspace_id = $1 ORDER BY u.name, u.id",
         )

@@ -2,6 +2,7 @@
 //! Nothing here does IO.
 
 pub mod event;
+pub mod files;
 pub mod markdown;
 pub mod models;
 pub mod roles;

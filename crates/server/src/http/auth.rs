@@ -112,6 +112,10 @@ pub struct SessionAnswer {
 pub struct ClientSettings {
     /// `@channel`, `@everyone` or `@here` in a channel with more members than this asks first.
     broadcast_warn_members: u32,
+    /// Largest file one upload may be, in bytes.
+    max_upload_bytes: u64,
+    /// Files one message may carry.
+    max_attachments: usize,
 }
 
 /// Who the caller is, if anyone: 200 with `user: null` when not logged in, so that a page can
@@ -119,7 +123,11 @@ pub struct ClientSettings {
 #[utoipa::path(get, path = "/auth/session", tag = "auth", security(()),
     responses((status = 200, body = SessionAnswer), (status = "4XX", body = ErrorBody)))]
 async fn session(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<axum::Json<SessionAnswer>> {
-    let settings = ClientSettings { broadcast_warn_members: state.config.serve.broadcast_warn_members };
+    let settings = ClientSettings {
+        broadcast_warn_members: state.config.serve.broadcast_warn_members,
+        max_upload_bytes: state.config.serve.max_upload_bytes,
+        max_attachments: crate::service::files::MAX_ATTACHMENTS,
+    };
     let Some(token) = bearer_token(&headers).or_else(|| super::extract::session_cookie(&headers)) else {
         return Ok(axum::Json(SessionAnswer { user: None, settings }));
     };

@@ -8,7 +8,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::extract::{AuthUser, Json, Path, Query};
 use crate::domain::models::{Message, MessageVersion};
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::service::messages::{self, NewMessage, PageQuery};
 use crate::state::AppState;
 
@@ -30,7 +30,8 @@ pub struct SendBody {
     thread_root_id: Option<String>,
     /// A reply also shown in the channel's message list ("also send to channel").
     also_send_to_channel: Option<bool>,
-    /// Attachments arrive with file uploads; a non-empty list is refused until then.
+    /// Files to attach (at most 10): the sender's own uploads to this workspace, not shared yet.
+    /// With files, `content` may be empty.
     file_ids: Option<Vec<String>>,
 }
 
@@ -94,14 +95,12 @@ async fn send(
     Path(cid): Path<String>,
     Json(body): Json<SendBody>,
 ) -> ApiResult<(StatusCode, axum::Json<MessageAnswer>)> {
-    if body.file_ids.is_some_and(|ids| !ids.is_empty()) {
-        return Err(ApiError::invalid("file_ids", "file attachments are not available on this server yet"));
-    }
     let input = NewMessage {
         content: body.content,
         idempotency_key: body.idempotency_key,
         thread_root_id: body.thread_root_id,
         also_send_to_channel: body.also_send_to_channel.unwrap_or(false),
+        file_ids: body.file_ids.unwrap_or_default(),
     };
     let (message, created) = messages::send(&state, &user.user_id, &cid, input).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };

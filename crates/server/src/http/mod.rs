@@ -4,6 +4,7 @@
 mod auth;
 mod channels;
 pub mod extract;
+mod files;
 mod groups;
 mod messages;
 mod ops;
@@ -24,7 +25,6 @@ use axum::http::{HeaderValue, Method, Request, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -72,6 +72,7 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(channels::router())
         .merge(groups::router())
         .merge(messages::router())
+        .merge(files::router())
         .merge(reactions::router())
         .merge(threads::router())
         .merge(ws::router())
@@ -113,7 +114,7 @@ pub fn router(state: AppState) -> axum::Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(axum::middleware::from_fn(time_limit))
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()
         }))
@@ -128,6 +129,18 @@ pub fn router(state: AppState) -> axum::Router {
                 })
                 .on_failure(()),
         )
+}
+
+/// Answers 408 to a request not answered within [`REQUEST_TIMEOUT`]; uploads are exempt (they
+/// take as long as the client keeps sending, and time out a stall instead).
+async fn time_limit(request: Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
+    if files::is_upload(request.method(), request.uri().path()) {
+        return next.run(request).await;
+    }
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }
 
 async fn method_not_allowed() -> Response {

@@ -138,6 +138,7 @@ pub async fn sign_up(state: &AppState, input: SignUp, ip: IpAddr) -> ApiResult<L
         status_emoji: String::new(),
         status_expires_at: None,
         dnd_until: None,
+        avatar_id: None,
     };
     let (token, hash) = new_token();
     let mut tx = state.db.begin().await?;

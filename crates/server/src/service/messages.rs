@@ -13,7 +13,7 @@ use crate::domain::{new_id, now_ms, rfc3339, validate};
 use crate::error::{ApiError, ApiResult};
 use crate::service::access::{self, ChannelAccess};
 use crate::service::send_queue::{Draft, SendError};
-use crate::service::{log, reactions};
+use crate::service::{files, log, reactions};
 use crate::state::AppState;
 
 pub const DEFAULT_PAGE: i64 = 50;
@@ -48,14 +48,15 @@ pub fn to_api(row: MessageRow, mentions: Vec<String>) -> Message {
     }
 }
 
-fn check_content(content: &str) -> ApiResult<()> {
+/// A message's text: within the length limit, and not blank unless files come with it.
+fn check_content(content: &str, has_files: bool) -> ApiResult<()> {
     if content.chars().count() > validate::MAX_MESSAGE_CHARS {
         return Err(ApiError::TooLarge(format!(
             "content is longer than {} characters",
             validate::MAX_MESSAGE_CHARS
         )));
     }
-    if content.trim().is_empty() {
+    if content.trim().is_empty() && !has_files {
         return Err(ApiError::invalid("content", "must not be empty"));
     }
     Ok(())
@@ -141,6 +142,8 @@ pub struct NewMessage {
     pub thread_root_id: Option<String>,
     /// A reply that is also shown in the channel.
     pub also_send_to_channel: bool,
+    /// Uploads to attach.
+    pub file_ids: Vec<String>,
 }
 
 /// Posts a message. Returns it and whether it was created now (false: an idempotent retry).
@@ -150,7 +153,7 @@ pub async fn send(
     channel_id: &str,
     input: NewMessage,
 ) -> ApiResult<(Message, bool)> {
-    check_content(&input.content)?;
+    check_content(&input.content, !input.file_ids.is_empty())?;
     if input.also_send_to_channel && input.thread_root_id.is_none() {
         return Err(ApiError::invalid("also_send_to_channel", "is for a reply: give thread_root_id too"));
     }
@@ -158,7 +161,7 @@ pub async fn send(
     if key.as_ref().is_some_and(|k| k.chars().count() > validate::MAX_IDEMPOTENCY_KEY_CHARS) {
         return Err(ApiError::invalid("idempotency_key", "must be at most 100 characters"));
     }
-    let mentions = {
+    let (mentions, attachments) = {
         let mut rd = state.db.read().await?;
         let access = access::readable_channel(rd.c(), user_id, channel_id).await?;
         access.require_post()?;
@@ -167,8 +170,11 @@ pub async fn send(
         {
             return replay(&mut rd.c(), original, channel_id).await;
         }
-        resolve_mentions(state, &mut rd.c(), (&access.workspace_id, channel_id), user_id, &input.content)
-            .await?
+        let attachments = files::attachable(rd.c(), user_id, &access.workspace_id, &input.file_ids).await?;
+        let mentions =
+            resolve_mentions(state, &mut rd.c(), (&access.workspace_id, channel_id), user_id, &input.content)
+                .await?;
+        (mentions, attachments)
     };
     // Rendered off the async threads, holding no connection.
     let (by_handle, mentions) = mentions;
@@ -193,6 +199,7 @@ pub async fn send(
         },
         idempotency_key: key.clone(),
         mentions,
+        attachments,
     };
     match state.send_queue.send(draft).await {
         Ok(message) => Ok((message, true)),
@@ -223,8 +230,8 @@ pub(crate) async fn one(c: Conn<'_>, row: MessageRow) -> ApiResult<Message> {
     messages.pop().ok_or(ApiError::NotFound("message"))
 }
 
-/// Messages as clients see them, in the order given: mentions, reactions, pins and thread
-/// participants attached with one query each for the whole batch.
+/// Messages as clients see them, in the order given: mentions, reactions, pins, thread
+/// participants and attachments added with one query each for the whole batch.
 pub(crate) async fn complete(mut c: Conn<'_>, rows: Vec<MessageRow>) -> ApiResult<Vec<Message>> {
     if rows.is_empty() {
         return Ok(Vec::new());
@@ -237,6 +244,12 @@ pub(crate) async fn complete(mut c: Conn<'_>, rows: Vec<MessageRow>) -> ApiResul
     let mut reactions = reactions::group(db::reactions::of_messages(reborrow(&mut c), &ids).await?);
     let pinned: std::collections::HashSet<String> =
         db::reactions::pinned_among(reborrow(&mut c), &ids).await?.into_iter().collect();
+    let mut attachments: HashMap<String, Vec<crate::domain::models::FileInfo>> = HashMap::new();
+    for file in db::files::of_messages(reborrow(&mut c), &ids).await? {
+        if let Some(message_id) = &file.message_id {
+            attachments.entry(message_id.clone()).or_default().push(file.to_api());
+        }
+    }
     let roots: Vec<&str> = rows.iter().filter(|r| r.reply_count > 0).map(|r| r.id.as_str()).collect();
     let mut participants: HashMap<String, Vec<String>> = HashMap::new();
     for (root_id, user_id) in db::threads::participants(c, &roots).await? {
@@ -253,6 +266,7 @@ pub(crate) async fn complete(mut c: Conn<'_>, rows: Vec<MessageRow>) -> ApiResul
             message.reactions = reactions.remove(&id).unwrap_or_default();
             message.pinned = pinned.contains(&id);
             message.reply_user_ids = participants.remove(&id).unwrap_or_default();
+            message.attachments = attachments.remove(&id).unwrap_or_default();
             message
         })
         .collect())
@@ -318,11 +332,14 @@ pub async fn get(state: &AppState, user_id: &str, message_id: &str) -> ApiResult
 /// posting). The channel is locked before the message is read again, so an edit racing a
 /// delete either lands before it or finds the tombstone.
 pub async fn edit(state: &AppState, user_id: &str, message_id: &str, content: String) -> ApiResult<Message> {
-    check_content(&content)?;
+    check_content(&content, true)?;
     let (by_handle, mentions) = {
         let mut rd = state.db.read().await?;
         let (row, access) = load(&mut rd.c(), user_id, message_id).await?;
         check_editable(&row, &access, user_id)?;
+        // Blank text is for a message that shares files.
+        let has_files = !db::files::of_messages(rd.c(), &[&row.id]).await?.is_empty();
+        check_content(&content, has_files)?;
         let channel_id = row.channel_id.clone();
         resolve_mentions(state, &mut rd.c(), (&access.workspace_id, &channel_id), user_id, &content).await?
     };
@@ -385,6 +402,8 @@ pub async fn delete(state: &AppState, user_id: &str, message_id: &str) -> ApiRes
     }
     db::messages::tombstone(tx.c(), &row.id).await?;
     let now = now_ms();
+    // Its files are served to nobody from now; upkeep purges their bytes.
+    db::files::hide_of_message(tx.c(), &row.id, now).await?;
     let event = Event::MessageDeleted { message_id: row.id.clone() };
     log::record(&mut tx, &channel_id, &event, now).await?;
     // A deleted reply no longer counts on its root; those who took part stay listed.

@@ -4,7 +4,8 @@
 //! writer task takes whatever is queued (up to [`MAX_BATCH`]) and writes it in one transaction:
 //! per channel its row lock, then who may still post, then the next seqs; per message the row,
 //! its mentions, its `message.created` event, and for a thread reply its root's
-//! `thread.updated` event with the new reply count. One commit then acknowledges the whole batch.
+//! `thread.updated` event with the new reply count, and its attachments. One commit then
+//! acknowledges the whole batch.
 //! SQLite has one writer anyway, so it gets one task; PostgreSQL gets [`POSTGRES_SHARDS`], each
 //! owning the channels whose id hashes to it, so one channel's sends stay in order on a node.
 //! If a batch fails as a whole (a duplicate idempotency key, a database error), its sends are
@@ -18,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::bus::Bus;
-use crate::db::{self, Db, Tx, messages::MessageRow};
+use crate::db::{self, Db, Tx, files::FileRow, messages::MessageRow};
 use crate::domain::event::{Envelope, Event};
 use crate::domain::models::Message;
 use crate::domain::rfc3339;
@@ -37,6 +38,8 @@ pub struct Draft {
     pub row: MessageRow,
     pub idempotency_key: Option<String>,
     pub mentions: Vec<String>,
+    /// Files to attach, in order, checked as attachable when the send was accepted.
+    pub attachments: Vec<FileRow>,
 }
 
 /// Why a queued send was not written.
@@ -177,7 +180,8 @@ async fn write_batch(db: &Db, bus: &Bus, drafts: &[&Draft]) -> Result<Vec<ApiRes
             let draft = drafts[i];
             let row = MessageRow { seq, ..draft.row.clone() };
             seq += 1;
-            let message = to_api(row.clone(), draft.mentions.clone());
+            let mut message = to_api(row.clone(), draft.mentions.clone());
+            message.attachments = draft.attachments.iter().map(FileRow::to_api).collect();
             let event = Event::MessageCreated { message: message.clone() };
             events.push((
                 row.channel_id.clone(),
@@ -234,6 +238,28 @@ async fn write_batch(db: &Db, bus: &Bus, drafts: &[&Draft]) -> Result<Vec<ApiRes
         .flat_map(|(row, i)| drafts[*i].mentions.iter().map(move |user| (row, user.as_str())))
         .collect();
     db::messages::insert_mentions(tx.c(), &mentions).await.map_err(ApiError::from)?;
+    for (row, i) in &written {
+        for (position, file) in drafts[*i].attachments.iter().enumerate() {
+            let attached = db::files::attach(
+                tx.c(),
+                &file.id,
+                &row.author_id,
+                &row.id,
+                &row.channel_id,
+                position as i64,
+            )
+            .await
+            .map_err(ApiError::from)?;
+            // Shared by a concurrent send meanwhile: this batch is retried send by send, and
+            // only the late one hears it.
+            if !attached {
+                return Err(SendError::Api(ApiError::invalid(
+                    "file_ids",
+                    format!("{} was already shared", file.id),
+                )));
+            }
+        }
+    }
     db::events::append_many(tx.c(), &events).await.map_err(ApiError::from)?;
     tx.commit().await.map_err(ApiError::from)?;
     bus.publish_all(published);

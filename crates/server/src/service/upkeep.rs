@@ -1,5 +1,6 @@
 //! Background upkeep until shutdown: closing the sockets of ended sessions, multi-node presence
-//! refresh and expiry, and purging what expired (sessions, invites, revocations, throttle windows).
+//! refresh and expiry, and purging what expired (sessions, invites, revocations, throttle windows,
+//! uploads never attached and the files of deleted messages).
 
 use std::time::Duration;
 
@@ -17,13 +18,11 @@ const REVOCATION_OVERLAP_MS: i64 = 5_000;
 const REVOCATION_KEEP_MS: i64 = 24 * 3600 * 1000;
 /// Expired invites are kept a week, so that a late click hears "expired" rather than "unknown".
 const EXPIRED_INVITE_KEEP_MS: i64 = 7 * 24 * 3600 * 1000;
-/// How often expired rows are purged.
-pub const PURGE_EVERY: Duration = Duration::from_secs(600);
 
 pub async fn run(state: AppState) {
     let mut revocations = tokio::time::interval(REVOCATION_POLL);
     let mut heartbeat = tokio::time::interval(state.config.serve.heartbeat());
-    let mut purge = tokio::time::interval(PURGE_EVERY);
+    let mut purge = tokio::time::interval(Duration::from_secs(state.config.serve.purge_every_s));
     let mut since = now_ms() - REVOCATION_OVERLAP_MS;
     loop {
         tokio::select! {
@@ -38,7 +37,10 @@ pub async fn run(state: AppState) {
                 sockets::close_ended_sessions(&state).await;
                 presence(&state).await;
             }
-            _ = purge.tick() => purge_expired(&state).await,
+            _ = purge.tick() => {
+                purge_expired(&state).await;
+                crate::service::files::purge(&state).await;
+            }
         }
     }
 }

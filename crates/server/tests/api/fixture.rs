@@ -21,6 +21,10 @@ pub struct Fixture {
     pub mid: String,
     /// A plain member of the workspace whose role the table changes.
     pub target: String,
+    /// A file of `member`'s, shared in `cid`.
+    pub fid: String,
+    /// `member`'s avatar.
+    pub aid: String,
     counter: AtomicUsize,
 }
 
@@ -57,9 +61,43 @@ impl Fixture {
         }
         let public = owner.create_channel(&wid, "public", "public").await;
         let mid = member.send(&cid, "the member's message").await["id"].as_str().unwrap().to_string();
+        let file = crate::files::uploaded(&member, &wid, "chart.png", crate::files::png(64, 48)).await;
+        let fid = file["id"].as_str().unwrap().to_string();
+        member
+            .ok(
+                Method::POST,
+                &format!("/api/v1/channels/{cid}/messages"),
+                Some(json!({"content": "the chart", "file_ids": [fid]})),
+            )
+            .await;
+        let part = reqwest::multipart::Part::bytes(crate::files::png(32, 32)).file_name("me.png");
+        let avatar: serde_json::Value = member
+            .http
+            .put(format!("{}/api/v1/me/avatar", member.base))
+            .bearer_auth(member.token.as_deref().unwrap())
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let aid = avatar["user"]["avatar_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
         let target = target.user_id.clone();
         let personas = vec![server.anonymous(), stranger, outsider, member, admin];
-        Fixture { server, owner, personas, wid, cid, public, mid, target, counter: AtomicUsize::new(0) }
+        Fixture {
+            server,
+            owner,
+            personas,
+            wid,
+            cid,
+            public,
+            mid,
+            target,
+            fid,
+            aid,
+            counter: AtomicUsize::new(0),
+        }
     }
 
     fn next(&self) -> usize {
@@ -74,7 +112,9 @@ impl Fixture {
             .replace("{public}", &self.public)
             .replace("{mid}", &self.mid)
             .replace("{owner}", &self.owner.user_id)
-            .replace("{target}", &self.target);
+            .replace("{target}", &self.target)
+            .replace("{fid}", &self.fid)
+            .replace("{aid}", &self.aid);
         if out.contains("{fresh_email}") {
             out = out.replace("{fresh_email}", &format!("fresh{}@example.com", self.next()));
         }

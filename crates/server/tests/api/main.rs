@@ -12,6 +12,7 @@ mod change_events;
 mod channels;
 mod concurrency;
 mod edge;
+mod files;
 mod fixture;
 mod gateway;
 mod messages;

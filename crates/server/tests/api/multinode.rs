@@ -5,7 +5,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::time::Duration;
 
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::common::{Backend, Client, Read, TestServer};
@@ -374,4 +374,50 @@ async fn throttles_roles_and_revocations_cross_nodes() {
     child.stdin.take().unwrap().write_all(b"a new password\n").unwrap();
     assert!(child.wait().unwrap().success());
     assert_eq!(ana_ws.expect_close(Duration::from_secs(3)).await, Some(4001));
+}
+
+/// With S3, several nodes share files: uploaded through one node, previewed live and downloaded
+/// through the other, avatar included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_share_files_through_s3() {
+    let Some(s3) = crate::files::s3_flags() else { return };
+    let redis = TestRedis::start().await;
+    let s3: Vec<&str> = s3.iter().map(String::as_str).collect();
+    let Some((a, b)) = two_nodes(&redis, &s3).await else { return };
+    let (ana, ben_on_a, wid) = a.pair("Ben").await;
+    let ben = on(&b, &ben_on_a);
+    let cid = ana.channel_named(&wid, "general").await["id"].as_str().unwrap().to_string();
+    let mut ws = ben.ws().await;
+    let bytes = crate::files::png(800, 600);
+    let file = crate::files::uploaded(&ana, &wid, "shared.png", bytes.clone()).await;
+    let (status, _) = ana
+        .post(&format!("/api/v1/channels/{cid}/messages"), json!({"content": "", "file_ids": [file["id"]]}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let created = ws.until("message.created").await;
+    assert_eq!(created["message"]["attachments"][0]["id"], file["id"]);
+    for url in [file["url"].as_str().unwrap(), file["thumbnail_url"].as_str().unwrap()] {
+        let resp = ben
+            .http
+            .get(format!("{}{url}", ben.base))
+            .bearer_auth(ben.token.as_deref().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK, "{url} through the other node");
+        let got = resp.bytes().await.unwrap();
+        if url == file["url"] {
+            assert_eq!(got.as_ref(), bytes.as_slice());
+        }
+    }
+    let range = ben
+        .http
+        .get(format!("{}{}", ben.base, file["url"].as_str().unwrap()))
+        .bearer_auth(ben.token.as_deref().unwrap())
+        .header("range", "bytes=8-15")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(range.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(range.bytes().await.unwrap().as_ref(), &bytes[8..16]);
 }

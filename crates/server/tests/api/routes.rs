@@ -42,6 +42,17 @@ pub const ROUTES: &[Route] = &[
     r("GET /api/v1/me", "/api/v1/me", None, [401, 200, 200, 200, 200]),
     r("PATCH /api/v1/me", "/api/v1/me", Some(r#"{"status_text": "here"}"#), [401, 200, 200, 200, 200]),
     r("GET /api/v1/users/{id}", "/api/v1/users/{owner}", None, [401, 404, 200, 200, 200]),
+    // Without a multipart body a signed-in caller hears 415, once allowed to upload at all.
+    r(
+        "POST /api/v1/workspaces/{wid}/files",
+        "/api/v1/workspaces/{wid}/files",
+        None,
+        [401, 404, 415, 415, 415],
+    ),
+    r("GET /api/v1/files/{fid}", "/api/v1/files/{fid}", None, [401, 404, 404, 200, 200]),
+    r("GET /api/v1/files/{fid}/thumbnail", "/api/v1/files/{fid}/thumbnail", None, [401, 404, 404, 200, 200]),
+    r("PUT /api/v1/me/avatar", "/api/v1/me/avatar", None, [401, 415, 415, 415, 415]),
+    r("GET /api/v1/avatars/{aid}", "/api/v1/avatars/{aid}", None, [401, 404, 200, 200, 200]),
     r(
         "POST /api/v1/workspaces",
         "/api/v1/workspaces",
@@ -269,5 +280,7 @@ pub const ROUTES: &[Route] = &[
         None,
         [401, 200, 200, 200, 200],
     ),
+    // Late: it takes the member's avatar away.
+    r("DELETE /api/v1/me/avatar", "/api/v1/me/avatar", None, [401, 200, 200, 200, 200]),
     r("POST /api/v1/auth/logout", "/api/v1/auth/logout", None, [401, 204, 204, 204, 204]),
 ];

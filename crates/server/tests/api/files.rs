@@ -1,0 +1,601 @@
+//! Files and avatars as people use them, and as attackers try them: upload, attach, see the
+//! preview live, download (ranges, ETags), lose access, delete; on the local folder and on an
+//! S3-compatible store; a corpus of hostile uploads, each answered without anything written
+//! outside the files folder or served inline that could run script.
+
+use std::io::Cursor;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::both;
+use crate::common::{Backend, Client, TestServer, assert_error};
+
+/// The S3-compatible store to test against (`OCOMMS_TEST_S3_ENDPOINT`, e.g. moto's server):
+/// its flags. Unset outside CI skips the S3 variants (said on stderr); unset in CI fails.
+pub fn s3_flags() -> Option<Vec<String>> {
+    match std::env::var("OCOMMS_TEST_S3_ENDPOINT") {
+        Ok(endpoint) if !endpoint.is_empty() => {
+            let bucket = std::env::var("OCOMMS_TEST_S3_BUCKET").unwrap_or_else(|_| "ocomms-test".into());
+            Some(
+                [
+                    "--s3-endpoint",
+                    &endpoint,
+                    "--s3-bucket",
+                    &bucket,
+                    "--s3-access-key-id",
+                    "test",
+                    "--s3-secret-access-key",
+                    "test",
+                ]
+                .map(String::from)
+                .to_vec(),
+            )
+        }
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true but OCOMMS_TEST_S3_ENDPOINT is not set: the S3 storage suite must run in CI")
+        }
+        _ => {
+            eprintln!("OCOMMS_TEST_S3_ENDPOINT is not set: S3 storage variant skipped");
+            None
+        }
+    }
+}
+
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let image =
+        image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let mut out = Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+pub async fn upload(who: &Client, wid: &str, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let mut req = who.http.post(format!("{}/api/v1/workspaces/{wid}/files", who.base)).multipart(form);
+    if let Some(token) = &who.token {
+        req = req.bearer_auth(token);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+pub async fn uploaded(who: &Client, wid: &str, name: &str, bytes: Vec<u8>) -> Value {
+    let (status, body) = upload(who, wid, name, bytes).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["file"].clone()
+}
+
+async fn fetch(who: &Client, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut req = who.http.get(format!("{}{path}", who.base));
+    if let Some(token) = &who.token {
+        req = req.bearer_auth(token);
+    }
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    req.send().await.unwrap()
+}
+
+fn header<'a>(resp: &'a reqwest::Response, name: &str) -> &'a str {
+    resp.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+}
+
+async fn send_files(who: &Client, cid: &str, content: &str, ids: &[&str]) -> (StatusCode, Value) {
+    who.post(&format!("/api/v1/channels/{cid}/messages"), json!({"content": content, "file_ids": ids})).await
+}
+
+/// Upload, attach, see it live, download it whole and in part, revalidate, delete it.
+async fn round_trip(server: &TestServer) {
+    let (ana, ben, wid) = server.pair("Ben").await;
+    let cid = ana.channel_named(&wid, "general").await["id"].as_str().unwrap().to_string();
+    let bytes = png(1600, 900);
+    let file = uploaded(&ana, &wid, "Screenshot 2026-12-02.png", bytes.clone()).await;
+    assert_eq!(file["name"], "Screenshot 2026-12-02.png");
+    assert_eq!(file["mime_type"], "image/png");
+    assert_eq!(file["size"], bytes.len());
+    assert_eq!((file["width"].as_i64(), file["height"].as_i64()), (Some(1600), Some(900)));
+    let fid = file["id"].as_str().unwrap().to_string();
+    assert_eq!(file["url"], format!("/api/v1/files/{fid}"));
+    assert_eq!(file["thumbnail_url"], format!("/api/v1/files/{fid}/thumbnail"));
+
+    let mut ws = ben.ws().await;
+    let (status, sent) = send_files(&ana, &cid, "", &[&fid]).await;
+    assert_eq!(status, StatusCode::CREATED, "a message of files alone: {sent}");
+    assert_eq!(sent["message"]["attachments"][0]["id"], fid.as_str());
+    let created = ws.until("message.created").await;
+    assert_eq!(created["message"]["attachments"][0], file, "the event carries the file");
+
+    // Ben, in the channel, gets the bytes, the preview, ranges and revalidation.
+    let resp = fetch(&ben, &format!("/api/v1/files/{fid}"), &[]).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(header(&resp, "content-type"), "image/png");
+    assert_eq!(header(&resp, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&resp, "content-security-policy"), "sandbox");
+    assert!(header(&resp, "content-disposition").starts_with("inline;"), "a previewable image shows inline");
+    assert!(header(&resp, "cache-control").starts_with("private"));
+    let etag = header(&resp, "etag").to_string();
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), bytes.as_slice());
+    let resp = fetch(&ben, &format!("/api/v1/files/{fid}"), &[("range", "bytes=100-199")]).await;
+    assert_eq!(resp.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(header(&resp, "content-range"), format!("bytes 100-199/{}", bytes.len()));
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), &bytes[100..200]);
+    let resp = fetch(&ben, &format!("/api/v1/files/{fid}"), &[("range", "bytes=-10")]).await;
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), &bytes[bytes.len() - 10..]);
+    let resp =
+        fetch(&ben, &format!("/api/v1/files/{fid}"), &[("range", &format!("bytes={}-", bytes.len() + 5))])
+            .await;
+    assert_eq!(resp.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    let resp = fetch(&ben, &format!("/api/v1/files/{fid}"), &[("if-none-match", &etag)]).await;
+    assert_eq!(resp.status(), StatusCode::NOT_MODIFIED);
+    let resp = fetch(&ben, &format!("/api/v1/files/{fid}?download=1"), &[]).await;
+    assert!(header(&resp, "content-disposition").starts_with("attachment;"));
+    let resp = fetch(&ben, &format!("/api/v1/files/{fid}/thumbnail"), &[]).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(header(&resp, "content-type"), "image/jpeg");
+    let thumb = image::load_from_memory(&resp.bytes().await.unwrap()).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (480, 270), "the preview fits 480 × 480, shape kept");
+
+    // Pages and single reads show the attachment; deleting the message hides the file.
+    let page = ben.ok(Method::GET, &format!("/api/v1/channels/{cid}/messages"), None).await;
+    let mid = sent["message"]["id"].as_str().unwrap().to_string();
+    let listed =
+        page["messages"].as_array().unwrap().iter().find(|m| m["id"] == mid.as_str()).unwrap().clone();
+    assert_eq!(listed["attachments"][0], file);
+    ana.ok(Method::DELETE, &format!("/api/v1/messages/{mid}"), None).await;
+    let resp = fetch(&ben, &format!("/api/v1/files/{fid}"), &[]).await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND, "a deleted message's file is gone");
+    let resp = fetch(&ana, &format!("/api/v1/files/{fid}/thumbnail"), &[]).await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND, "for its uploader too");
+    let message = ana.ok(Method::GET, &format!("/api/v1/messages/{mid}"), None).await;
+    assert_eq!(message["message"]["attachments"], json!([]));
+
+    // Other kinds: a PDF and a text file are downloads with their names; text opens inline on request.
+    let pdf =
+        uploaded(&ana, &wid, "Q4 plan.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n".to_vec())
+            .await;
+    assert_eq!((pdf["mime_type"].as_str(), pdf["thumbnail_url"].as_str()), (Some("application/pdf"), None));
+    let notes = uploaded(&ana, &wid, "notes.txt", "caf\u{e9} notes\n".as_bytes().to_vec()).await;
+    assert_eq!(notes["mime_type"], "text/plain");
+    let (status, _) = send_files(
+        &ana,
+        &cid,
+        "the plan and notes",
+        &[pdf["id"].as_str().unwrap(), notes["id"].as_str().unwrap()],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let resp = fetch(&ben, notes["url"].as_str().unwrap(), &[]).await;
+    assert_eq!(header(&resp, "content-type"), "text/plain; charset=utf-8");
+    assert_eq!(
+        header(&resp, "content-disposition"),
+        "attachment; filename=\"notes.txt\"; filename*=UTF-8''notes.txt"
+    );
+    let resp = fetch(&ben, &format!("{}?inline=1", notes["url"].as_str().unwrap()), &[]).await;
+    assert!(header(&resp, "content-disposition").starts_with("inline;"));
+    let resp = fetch(&ben, pdf["url"].as_str().unwrap(), &[]).await;
+    assert!(header(&resp, "content-disposition").starts_with("attachment;"));
+    let page = ben.ok(Method::GET, &format!("/api/v1/channels/{cid}/messages"), None).await;
+    let last = page["messages"].as_array().unwrap().last().unwrap().clone();
+    let names: Vec<&str> =
+        last["attachments"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Q4 plan.pdf", "notes.txt"], "in the order sent");
+}
+
+async fn files_round_trip_locally(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    round_trip(&server).await;
+    assert!(server.data_dir.path().join("files").is_dir(), "local storage is under the data dir");
+}
+both!(files_round_trip_locally);
+
+async fn files_round_trip_on_s3(backend: Backend) {
+    let Some(flags) = s3_flags() else { return };
+    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+    let server = TestServer::start_with(backend, &flags).await;
+    round_trip(&server).await;
+    assert!(!server.data_dir.path().join("files").exists(), "with S3 nothing is kept in the data dir");
+}
+both!(files_round_trip_on_s3);
+
+/// Who may read and attach what: anonymous, a stranger, another workspace, a member outside the
+/// private channel, the channel's members.
+async fn who_may_see_and_attach_files(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (ana, ben, wid) = server.pair("Ben").await;
+    let cara = server.signup("Cara").await;
+    ana.invite(&wid, &cara).await;
+    let stranger = server.signup("Stranger").await;
+    let elsewhere = stranger.create_workspace("Elsewhere").await;
+    let private = ana.create_channel(&wid, "private", "private").await;
+    ana.ok(
+        Method::POST,
+        &format!("/api/v1/channels/{private}/members"),
+        Some(json!({"user_id": ben.user_id})),
+    )
+    .await;
+
+    let file = uploaded(&ana, &wid, "secret.png", png(40, 40)).await;
+    let fid = file["id"].as_str().unwrap();
+    let url = format!("/api/v1/files/{fid}");
+    // Before it is shared: the workspace's members only.
+    assert_eq!(fetch(&server.anonymous(), &url, &[]).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(fetch(&stranger, &url, &[]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(fetch(&cara, &url, &[]).await.status(), StatusCode::OK);
+    // Shared in the private channel: only those who can read it.
+    let (status, body) = send_files(&ana, &private, "for ben", &[fid]).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    for path in [url.clone(), format!("{url}/thumbnail")] {
+        assert_eq!(fetch(&cara, &path, &[]).await.status(), StatusCode::NOT_FOUND, "outside the channel");
+        assert_eq!(fetch(&stranger, &path, &[]).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(fetch(&ben, &path, &[]).await.status(), StatusCode::OK);
+    }
+    // Removed from the channel, Ben loses it at once.
+    ana.ok(Method::DELETE, &format!("/api/v1/channels/{private}/members/{}", ben.user_id), None).await;
+    assert_eq!(fetch(&ben, &url, &[]).await.status(), StatusCode::NOT_FOUND);
+
+    // Uploading needs membership of the workspace.
+    let (status, body) = upload(&stranger, &wid, "x.png", png(4, 4)).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
+    let (status, body) = upload(&server.anonymous(), &wid, "x.png", png(4, 4)).await;
+    assert_error(status, &body, StatusCode::UNAUTHORIZED, "unauthenticated");
+
+    // Attaching: only your own unshared uploads of the channel's workspace, at most ten, once.
+    let general = ana.channel_named(&wid, "general").await["id"].as_str().unwrap().to_string();
+    let bens = uploaded(&ben, &wid, "bens.txt", b"mine".to_vec()).await;
+    let (status, body) = send_files(&ana, &general, "taking ben's", &[bens["id"].as_str().unwrap()]).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid");
+    assert_eq!(body["error"]["field"], "file_ids");
+    let (status, body) = send_files(&ana, &general, "again", &[fid]).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid");
+    let foreign = uploaded(&stranger, &elsewhere, "far.txt", b"far away".to_vec()).await;
+    let (status, body) = send_files(&stranger, &general, "x", &[foreign["id"].as_str().unwrap()]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not even the channel: {body}");
+    let mut many = Vec::new();
+    for i in 0..11 {
+        many.push(
+            uploaded(&ana, &wid, &format!("{i}.txt"), format!("file {i}").into_bytes()).await["id"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let ids: Vec<&str> = many.iter().map(String::as_str).collect();
+    let (status, body) = send_files(&ana, &general, "eleven", &ids).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid");
+    let (status, body) = send_files(&ana, &general, "twice", &[ids[0], ids[0]]).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid");
+    let (status, body) = send_files(&ana, &general, "   ", &[]).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid");
+    let (status, body) = send_files(&ana, &general, "ten", &ids[..10]).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["message"]["attachments"].as_array().unwrap().len(), 10);
+    // A refused send wrote nothing: the eleventh is still free to share.
+    let (status, _) = send_files(&ana, &general, "the last", &ids[10..]).await;
+    assert_eq!(status, StatusCode::CREATED);
+}
+both!(who_may_see_and_attach_files);
+
+/// Sends a raw HTTP/1.1 request head and body in pieces; returns the status line's code, or None
+/// when the server closed without answering.
+async fn raw_request(base: &str, token: &str, head_extra: &str, pieces: &[&[u8]]) -> Option<u16> {
+    let addr = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!("{head_extra}Host: {addr}\r\nAuthorization: Bearer {token}\r\n\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    for piece in pieces {
+        if stream.write_all(piece).await.is_err() {
+            break;
+        }
+    }
+    let mut answer = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(20), stream.read(&mut answer)).await.ok()?.ok()?;
+    let text = String::from_utf8_lossy(&answer[..n]);
+    text.split(' ').nth(1)?.parse().ok()
+}
+
+fn multipart_body(boundary: &str, name: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    body
+}
+
+/// The attack corpus: each hostile upload gets the right answer, nothing runs inline, nothing is
+/// written outside the files folder, and the spool is left empty.
+async fn hostile_uploads_are_answered_safely(backend: Backend) {
+    let server = TestServer::start_with(backend, &["--max-upload-bytes", "200000"]).await;
+    let (ana, ben, wid) = server.pair("Ben").await;
+    let token = ana.token.clone().unwrap();
+    let safe_inline = |resp: &reqwest::Response| {
+        let ctype = header(resp, "content-type");
+        let inline = header(resp, "content-disposition").starts_with("inline");
+        assert_eq!(header(resp, "x-content-type-options"), "nosniff");
+        assert_eq!(header(resp, "content-security-policy"), "sandbox");
+        assert!(!ctype.contains("html") && !ctype.contains("svg") && !ctype.contains("xml"), "{ctype}");
+        // Inline only as pixels or as plain text, which a browser shows and never runs.
+        if inline {
+            assert!(
+                ["image/png", "image/jpeg", "image/gif", "image/webp", "text/plain; charset=utf-8"]
+                    .contains(&ctype),
+                "{ctype} inline"
+            );
+        }
+    };
+    let mut cases = vec![
+        ("page.png", b"<!doctype html><html><script>alert(document.cookie)</script></html>".to_vec()),
+        ("logo.svg", b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><script>alert(2)</script></svg>".to_vec()),
+        ("polyglot.gif", b"GIF89a/*\x01\x00\x01\x00\x00\x00\x00*/=1;<html><script>alert(1)</script></html>".to_vec()),
+        ("photo.jpg", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8\x00This program cannot be run in DOS mode".to_vec()),
+        ("../../../../etc/passwd", b"root:x:0:0".to_vec()),
+        ("..\\..\\windows\\win.ini", b"[fonts]".to_vec()),
+        ("invoice\u{202e}fdp.exe", b"bidi override".to_vec()),
+    ];
+    // A 50,000 × 50,000 PNG: a few bytes that would decode to 10 GB.
+    let mut bomb = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    bomb.extend(50_000u32.to_be_bytes());
+    bomb.extend(50_000u32.to_be_bytes());
+    bomb.extend([8, 2, 0, 0, 0]);
+    bomb.extend(crc32(&bomb[12..]).to_be_bytes());
+    let idat = {
+        let mut chunk = b"IDAT\x78\x9c\x63\x00\x00\x00\x01\x00\x01".to_vec();
+        let crc = crc32(&chunk);
+        chunk.extend(crc.to_be_bytes());
+        chunk
+    };
+    bomb.extend(((idat.len() - 8) as u32).to_be_bytes());
+    bomb.extend(&idat);
+    cases.push(("bomb.png", bomb));
+    let mut names = Vec::new();
+    for (name, bytes) in cases {
+        let file = uploaded(&ana, &wid, name, bytes).await;
+        assert!(file["thumbnail_url"].is_null(), "{name}: no preview for {file}");
+        let resp = fetch(&ben, file["url"].as_str().unwrap(), &[]).await;
+        assert_eq!(resp.status(), StatusCode::OK, "{name}");
+        safe_inline(&resp);
+        assert!(header(&resp, "content-disposition").starts_with("attachment"), "{name} is a download");
+        let resp = fetch(&ben, &format!("{}?inline=1", file["url"].as_str().unwrap()), &[]).await;
+        safe_inline(&resp);
+        names.push((name, file));
+    }
+    let judged = |name: &str| names.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+    assert_eq!(judged("page.png")["mime_type"], "application/octet-stream");
+    assert_eq!(judged("photo.jpg")["mime_type"], "application/octet-stream");
+    assert_ne!(judged("logo.svg")["mime_type"], "image/svg+xml");
+    assert_ne!(judged("polyglot.gif")["mime_type"], "image/gif", "image magic without an image is bytes");
+    assert_eq!(judged("../../../../etc/passwd")["name"], "passwd");
+    assert_eq!(judged("..\\..\\windows\\win.ini")["name"], "win.ini");
+    // A NUL (or another control character) cannot be in a part's header at all: the request is
+    // malformed, and nothing is kept. (Names are cleaned of them anyway: domain::files' tests.)
+    let (status, body) = upload(&ana, &wid, "evil\u{0}.png", b"nul in the name".to_vec()).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid");
+    assert_eq!(judged("invoice\u{202e}fdp.exe")["name"], "invoicefdp.exe");
+    let bomb = judged("bomb.png");
+    assert_eq!((bomb["mime_type"].as_str(), bomb["width"].as_i64()), (Some("image/png"), Some(50_000)));
+
+    // One byte over the limit: 413, as is a declared length over it, before it is read.
+    let (status, body) = upload(&ana, &wid, "big.bin", vec![7u8; 200_001]).await;
+    assert_error(status, &body, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    let (status, _) = upload(&ana, &wid, "just.bin", vec![7u8; 200_000]).await;
+    assert_eq!(status, StatusCode::CREATED, "exactly the limit is fine");
+    let boundary = "XyZ";
+    let path = format!("/api/v1/workspaces/{wid}/files");
+    let declared = format!(
+        "POST {path} HTTP/1.1\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: 900000000\r\n"
+    );
+    assert_eq!(raw_request(&server.base, &token, &declared, &[b"--XyZ\r\n"]).await, Some(413));
+    // Chunked, with no length at all: read until the limit, then 413; small ones are stored.
+    let chunked = format!(
+        "POST {path} HTTP/1.1\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nTransfer-Encoding: chunked\r\n"
+    );
+    let encode = |body: &[u8]| -> Vec<u8> {
+        let mut out = Vec::new();
+        for piece in body.chunks(16 * 1024) {
+            out.extend(format!("{:x}\r\n", piece.len()).as_bytes());
+            out.extend(piece);
+            out.extend(b"\r\n");
+        }
+        out.extend(b"0\r\n\r\n");
+        out
+    };
+    let small = encode(&multipart_body(boundary, "chunked.txt", b"sent in chunks"));
+    assert_eq!(raw_request(&server.base, &token, &chunked, &[&small]).await, Some(201));
+    let big = encode(&multipart_body(boundary, "chunked.bin", &vec![1u8; 300_000]));
+    assert_eq!(raw_request(&server.base, &token, &chunked, &[&big]).await, Some(413));
+    // A client that stops mid-upload and hangs up: nothing is kept, the server carries on.
+    let half = multipart_body(boundary, "half.bin", &vec![2u8; 150_000]);
+    let cut = format!(
+        "POST {path} HTTP/1.1\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n",
+        half.len()
+    );
+    {
+        let addr = server.base.trim_start_matches("http://").to_string();
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head = format!("{cut}Host: {addr}\r\nAuthorization: Bearer {token}\r\n\r\n");
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stream.write_all(&half[..70_000]).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let spool = server.data_dir.path().join("tmp");
+    let mut emptied = false;
+    for _ in 0..100 {
+        if std::fs::read_dir(&spool).unwrap().next().is_none() {
+            emptied = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(emptied, "the half upload was removed from the spool");
+    let (status, _) = upload(&ana, &wid, "after.txt", b"still serving".to_vec()).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    // Nothing outside the files folder: the data dir holds the database, files/ and an empty tmp/.
+    let root = server.data_dir.path();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let relative = path.strip_prefix(root).unwrap().to_string_lossy().to_string();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let allowed = relative.starts_with("ocomms.db")
+                || relative.starts_with("files/")
+                    && relative.split('/').next_back().is_some_and(|n| {
+                        n.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-' || b.is_ascii_lowercase())
+                    });
+            assert!(allowed, "unexpected file {relative}");
+        }
+    }
+}
+both!(hostile_uploads_are_answered_safely);
+
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+/// Each person's files have a quota, with a clear 413.
+async fn the_storage_quota_holds(backend: Backend) {
+    let server = TestServer::start_with(backend, &["--user-quota-bytes", "5000"]).await;
+    let (ana, ben, wid) = server.pair("Ben").await;
+    uploaded(&ana, &wid, "a.bin", vec![1u8; 3000]).await;
+    let (status, body) = upload(&ana, &wid, "b.bin", vec![1u8; 3000]).await;
+    assert_error(status, &body, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    assert!(body["error"]["message"].as_str().unwrap().contains("storage"), "{body}");
+    uploaded(&ana, &wid, "c.bin", vec![1u8; 2000]).await;
+    let (status, _) = upload(&ana, &wid, "d.bin", vec![1u8; 1]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "full");
+    uploaded(&ben, &wid, "bens.bin", vec![1u8; 3000]).await;
+}
+both!(the_storage_quota_holds);
+
+/// Uploads never shared are purged after a day, bytes and all.
+async fn unattached_uploads_are_purged(backend: Backend) {
+    let server = TestServer::start_with(backend, &["--purge-every-s", "1"]).await;
+    let (ana, _ben, wid) = server.pair("Ben").await;
+    let cid = ana.channel_named(&wid, "general").await["id"].as_str().unwrap().to_string();
+    let old = uploaded(&ana, &wid, "forgotten.png", png(20, 20)).await;
+    let kept = uploaded(&ana, &wid, "shared.png", png(20, 20)).await;
+    send_files(&ana, &cid, "shared", &[kept["id"].as_str().unwrap()]).await;
+    let two_days_ago = chrono_ms() - 2 * 24 * 3600 * 1000;
+    let sql = format!("UPDATE files SET created_at = {two_days_ago}");
+    match &server.database_url {
+        Some(url) => {
+            let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(url).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
+        }
+        None => {
+            let url = format!("sqlite://{}", server.data_dir.path().join("ocomms.db").display());
+            let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.unwrap();
+        }
+    }
+    let url = old["url"].as_str().unwrap();
+    let mut gone = false;
+    for _ in 0..100 {
+        if fetch(&ana, url, &[]).await.status() == StatusCode::NOT_FOUND {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(gone, "the unshared upload was purged");
+    let stored: Vec<String> = std::fs::read_dir(server.data_dir.path().join("files"))
+        .unwrap()
+        .flat_map(|month| std::fs::read_dir(month.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert!(
+        !stored.iter().any(|n| n.starts_with(old["id"].as_str().unwrap())),
+        "its bytes are gone: {stored:?}"
+    );
+    assert_eq!(
+        fetch(&ana, kept["url"].as_str().unwrap(), &[]).await.status(),
+        StatusCode::OK,
+        "a shared file stays"
+    );
+}
+both!(unattached_uploads_are_purged);
+
+fn chrono_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
+}
+
+async fn put_avatar(who: &Client, name: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let resp = who
+        .http
+        .put(format!("{}/api/v1/me/avatar", who.base))
+        .bearer_auth(who.token.as_deref().unwrap())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// An avatar: cropped square, two sizes, shown to people who share a workspace, live.
+async fn avatars_are_square_shared_and_live(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let (ana, ben, _wid) = server.pair("Ben").await;
+    let stranger = server.signup("Stranger").await;
+    let mut ws = ben.ws().await;
+    let (status, body) = put_avatar(&ana, "me.png", png(900, 600)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let url = body["user"]["avatar_url"].as_str().unwrap().to_string();
+    assert!(url.starts_with("/api/v1/avatars/"), "{url}");
+    let updated = ws.until("user.updated").await;
+    assert_eq!(updated["user"]["avatar_url"], url.as_str());
+    let seen = ben.ok(Method::GET, &format!("/api/v1/users/{}", ana.user_id), None).await;
+    assert_eq!(seen["user"]["avatar_url"], url.as_str());
+    let members = ben.ok(Method::GET, &format!("/api/v1/workspaces/{_wid}/members"), None).await;
+    assert!(members["members"].as_array().unwrap().iter().any(|m| m["user"]["avatar_url"] == url.as_str()));
+
+    let large = fetch(&ben, &url, &[]).await;
+    assert_eq!(large.status(), StatusCode::OK);
+    assert_eq!(header(&large, "content-type"), "image/jpeg");
+    assert!(header(&large, "cache-control").contains("immutable"));
+    let large = image::load_from_memory(&large.bytes().await.unwrap()).unwrap();
+    assert_eq!((large.width(), large.height()), (512, 512));
+    let small = fetch(&ben, &format!("{url}?size=128"), &[]).await;
+    let small = image::load_from_memory(&small.bytes().await.unwrap()).unwrap();
+    assert_eq!((small.width(), small.height()), (128, 128));
+    assert_eq!(fetch(&stranger, &url, &[]).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(fetch(&server.anonymous(), &url, &[]).await.status(), StatusCode::UNAUTHORIZED);
+
+    // Bad input: not an image, too big; nothing changes.
+    let (status, body) = put_avatar(&ana, "me.png", b"<svg onload=alert(1)>".to_vec()).await;
+    assert_error(status, &body, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type");
+    let (status, body) = put_avatar(&ana, "huge.png", vec![0u8; 2 * 1024 * 1024 + 1]).await;
+    assert_error(status, &body, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    let me = ana.ok(Method::GET, "/api/v1/me", None).await;
+    assert_eq!(me["user"]["avatar_url"], url.as_str());
+
+    // A new one replaces the old, whose URL stops working; removing it goes back to initials.
+    let (_, body) = put_avatar(&ana, "new.png", png(300, 300)).await;
+    let newer = body["user"]["avatar_url"].as_str().unwrap().to_string();
+    assert_ne!(newer, url);
+    assert_eq!(fetch(&ben, &url, &[]).await.status(), StatusCode::NOT_FOUND);
+    let (status, body) = ana.call(Method::DELETE, "/api/v1/me/avatar", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["user"]["avatar_url"].is_null());
+    assert_eq!(fetch(&ben, &newer, &[]).await.status(), StatusCode::NOT_FOUND);
+}
+both!(avatars_are_square_shared_and_live);
