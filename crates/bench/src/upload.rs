@@ -49,9 +49,16 @@ pub struct ThumbnailFigure {
     pub upload: OpStats,
 }
 
-async fn upload_once(api: &Api, user: &User, wid: &str, name: &str, bytes: bytes::Bytes) -> anyhow::Result<()> {
+async fn upload_once(
+    api: &Api,
+    user: &User,
+    wid: &str,
+    name: &str,
+    bytes: bytes::Bytes,
+) -> anyhow::Result<()> {
     let len = bytes.len() as u64;
-    let part = reqwest::multipart::Part::stream_with_length(reqwest::Body::from(bytes), len).file_name(name.to_string());
+    let part = reqwest::multipart::Part::stream_with_length(reqwest::Body::from(bytes), len)
+        .file_name(name.to_string());
     let form = reqwest::multipart::Form::new().part("file", part);
     let resp = api
         .http
@@ -134,14 +141,16 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Uploa
         .into_iter()
         .enumerate()
         .map(|(i, user)| {
-            let (http, wid, payload, done) = (api.http.clone(), wid.clone(), payload.clone(), Arc::clone(&done));
+            let (http, wid, payload, done) =
+                (api.http.clone(), wid.clone(), payload.clone(), Arc::clone(&done));
             tokio::spawn(async move {
                 let api = Api { http };
                 let (mut latencies, mut errors, mut n) = (Vec::new(), 0u64, 0u64);
                 // At least one round, however short the duration.
                 while n == 0 || Instant::now() < end {
                     let sent = Instant::now();
-                    match upload_once(&api, &user, &wid, &format!("load-{i}-{n}.bin"), payload.clone()).await {
+                    match upload_once(&api, &user, &wid, &format!("load-{i}-{n}.bin"), payload.clone()).await
+                    {
                         Ok(()) => {
                             latencies.push(sent.elapsed().as_micros() as u64);
                             done.fetch_add(1, Ordering::Relaxed);

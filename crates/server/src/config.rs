@@ -129,7 +129,8 @@ pub struct ServeArgs {
     #[arg(long, env = "OCOMMS_USER_QUOTA_BYTES", default_value_t = 1024 * 1024 * 1024)]
     pub user_quota_bytes: u64,
     /// Images with more pixels than this get no preview (nor decode): the decompression-bomb guard.
-    #[arg(long, env = "OCOMMS_MAX_IMAGE_PIXELS", default_value_t = 50_000_000,
+    /// A preview being made takes up to 4 bytes per pixel of this, two at a time at most.
+    #[arg(long, env = "OCOMMS_MAX_IMAGE_PIXELS", default_value_t = 40_000_000,
         value_parser = clap::value_parser!(u64).range(1..))]
     pub max_image_pixels: u64,
     /// Seconds between purges of expired rows, uploads never attached (after a day) and the

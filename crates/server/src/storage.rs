@@ -154,6 +154,8 @@ impl Storage {
                         }
                         writer.write(&buf[..n]);
                     }
+                    // An upload that fails (or is dropped) midway leaves parts the bucket's
+                    // lifecycle rule for incomplete multipart uploads removes (docs: README).
                     writer.finish().await?;
                 }
                 tokio::fs::remove_file(spooled).await?;
@@ -172,9 +174,15 @@ impl Storage {
                 }
                 // Written beside, then renamed: a reader never sees half a file.
                 let staged = spool.join(format!("{}.part", uuid::Uuid::now_v7()));
-                tokio::fs::write(&staged, bytes).await?;
-                tokio::fs::rename(&staged, &target).await?;
-                Ok(())
+                let written = async {
+                    tokio::fs::write(&staged, bytes).await?;
+                    tokio::fs::rename(&staged, &target).await
+                }
+                .await;
+                if written.is_err() {
+                    let _ = tokio::fs::remove_file(&staged).await;
+                }
+                Ok(written?)
             }
             Storage::S3 { store, .. } => {
                 store.put(&object_store::path::Path::from(key), PutPayload::from(bytes)).await?;

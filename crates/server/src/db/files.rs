@@ -90,10 +90,13 @@ pub async fn by_id(c: Conn<'_>, id: &str) -> sqlx::Result<Option<FileRow>> {
     })
 }
 
-/// Bytes a user's files take in storage (hidden ones too, until they are purged).
+/// Bytes a user's files count against their quota: hidden ones (of deleted messages, or being
+/// purged) no longer do.
 pub async fn used_bytes(c: Conn<'_>, uploader_id: &str) -> sqlx::Result<i64> {
     on!(c, |e| {
-        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM files WHERE uploader_id = $1")
+        sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM files WHERE uploader_id = $1 AND hidden_at IS NULL",
+        )
             .bind(uploader_id)
             .fetch_one(e)
             .await
@@ -211,6 +214,44 @@ pub async fn purgeable(
         .bind(limit)
         .fetch_all(e)
         .await
+    })
+}
+
+/// Takes a purgeable file out of use before its bytes go: hidden (so nobody is served it and it
+/// cannot be attached), and marked for a retry should removing the bytes fail. False when it is
+/// no longer purgeable (a send attached it meanwhile).
+pub async fn claim_for_purge(
+    c: Conn<'_>,
+    id: &str,
+    unattached_before: i64,
+    hidden_before: i64,
+) -> sqlx::Result<bool> {
+    on!(c, |e| {
+        sqlx::query(
+            "UPDATE files SET hidden_at = 0 WHERE id = $1
+                AND ((message_id IS NULL AND created_at < $2) OR (hidden_at IS NOT NULL AND hidden_at < $3))",
+        )
+        .bind(id)
+        .bind(unattached_before)
+        .bind(hidden_before)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected() == 1)
+    })
+}
+
+/// Takes one's own upload that is not attached out of use (as [`claim_for_purge`]); false when
+/// it is attached, or not theirs.
+pub async fn claim_own_unattached(c: Conn<'_>, id: &str, uploader_id: &str) -> sqlx::Result<bool> {
+    on!(c, |e| {
+        sqlx::query(
+            "UPDATE files SET hidden_at = 0 WHERE id = $1 AND uploader_id = $2 AND message_id IS NULL",
+        )
+        .bind(id)
+        .bind(uploader_id)
+        .execute(e)
+        .await
+        .map(|r| r.rows_affected() == 1)
     })
 }
 

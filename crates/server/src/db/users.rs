@@ -189,3 +189,11 @@ pub async fn by_avatar(c: Conn<'_>, avatar_id: &str) -> sqlx::Result<Option<Stri
             .await
     })
 }
+
+/// Locks a user's row for the rest of the transaction (PostgreSQL; SQLite's writer is one at a
+/// time anyway): decisions about their quota and avatar are made under it.
+pub async fn lock(c: Conn<'_>, user_id: &str) -> sqlx::Result<()> {
+    on!(c, |e| {
+        sqlx::query("UPDATE users SET id = id WHERE id = $1").bind(user_id).execute(e).await.map(drop)
+    })
+}

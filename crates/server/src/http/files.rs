@@ -25,8 +25,13 @@ use crate::state::AppState;
 
 /// A client that sends nothing for this long in the middle of an upload is cut off.
 pub const UPLOAD_STALL: Duration = Duration::from_secs(30);
-/// Room for the multipart framing around the file itself.
+/// Room for the multipart framing and any fields before the file.
 const MULTIPART_OVERHEAD: u64 = 64 * 1024;
+/// Parts read before the one named `file` at most.
+const MAX_PARTS_BEFORE_FILE: usize = 4;
+/// The slowest an upload may be on average (after its first [`UPLOAD_STALL`]): a client
+/// trickling a byte at a time does not hold a connection and a spool file for ever.
+const MIN_UPLOAD_BYTES_PER_S: u64 = 32 * 1024;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -34,7 +39,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(set_avatar, remove_avatar))
         // Uploads are bounded while they are read, by the size limit and the quota.
         .layer(DefaultBodyLimit::disable())
-        .routes(routes!(download))
+        .routes(routes!(download, delete_upload))
         .routes(routes!(thumbnail))
         .routes(routes!(avatar))
 }
@@ -111,10 +116,34 @@ async fn remove_avatar(State(state): State<AppState>, user: AuthUser) -> ApiResu
     Ok(axum::Json(UserAnswer { user: files::remove_avatar(&state, &user.user_id).await? }))
 }
 
-/// Waits for the next piece of an upload, at most [`UPLOAD_STALL`].
-async fn stalled<T, E: std::fmt::Display>(next: impl Future<Output = Result<T, E>>) -> ApiResult<T> {
-    match tokio::time::timeout(UPLOAD_STALL, next).await {
-        Err(_) => Err(ApiError::invalid("file", "the upload stalled")),
+/// Deletes one of your uploads that is not shared in a message yet (a file taken out of the
+/// composer), bytes and all; 409 once it is shared.
+#[utoipa::path(delete, path = "/files/{fid}", tag = "files", params(("fid" = String, Path)),
+    responses((status = 204), (status = "4XX", body = ErrorBody)))]
+async fn delete_upload(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(fid): Path<String>,
+) -> ApiResult<StatusCode> {
+    files::delete_upload(&state, &user.user_id, &fid).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// When an upload must be done by: a stall's worth, plus its allowance at the slowest rate.
+fn deadline_for(allowance: &Allowance) -> tokio::time::Instant {
+    tokio::time::Instant::now()
+        + UPLOAD_STALL
+        + Duration::from_secs((allowance.max_bytes + MULTIPART_OVERHEAD) / MIN_UPLOAD_BYTES_PER_S)
+}
+
+/// Waits for the next piece of an upload, at most [`UPLOAD_STALL`] and never past `deadline`.
+async fn stalled<T, E: std::fmt::Display>(
+    deadline: tokio::time::Instant,
+    next: impl Future<Output = Result<T, E>>,
+) -> ApiResult<T> {
+    let wait = deadline.min(tokio::time::Instant::now() + UPLOAD_STALL);
+    match tokio::time::timeout_at(wait, next).await {
+        Err(_) => Err(ApiError::invalid("file", "the upload stalled or was too slow")),
         Ok(Err(e)) => Err(ApiError::invalid("file", format!("the upload was cut off or malformed: {e}"))),
         Ok(Ok(value)) => Ok(value),
     }
@@ -136,33 +165,39 @@ async fn receive(
     let mut multipart = multipart.map_err(|_| {
         ApiError::UnsupportedType("send the file as multipart/form-data in a field named \"file\"".into())
     })?;
-    loop {
-        let Some(field) = stalled(multipart.next_field()).await? else {
-            return Err(ApiError::invalid("file", "is missing: send it in a multipart field named \"file\""));
+    let deadline = deadline_for(&allowance);
+    // Parts before the file are read past, all of them together within the overhead's room.
+    let mut skipped = 0u64;
+    for _ in 0..=MAX_PARTS_BEFORE_FILE {
+        let Some(mut field) = stalled(deadline, multipart.next_field()).await? else {
+            break;
         };
         if field.name() == Some("file") {
-            return spool(state, field, &allowance).await;
+            return spool(state, field, &allowance, deadline).await;
         }
-        // Other fields are read past, but count towards the limit like the file.
-        let mut field = field;
-        let mut skipped = 0u64;
-        while let Some(chunk) = stalled(field.chunk()).await? {
+        while let Some(chunk) = stalled(deadline, field.chunk()).await? {
             skipped += chunk.len() as u64;
             if skipped > MULTIPART_OVERHEAD {
                 return Err(ApiError::invalid("file", "only a field named \"file\" is expected"));
             }
         }
     }
+    Err(ApiError::invalid("file", "is missing: send it in a multipart field named \"file\""))
 }
 
-async fn spool(state: &AppState, mut field: Field<'_>, allowance: &Allowance) -> ApiResult<Spooled> {
+async fn spool(
+    state: &AppState,
+    mut field: Field<'_>,
+    allowance: &Allowance,
+    deadline: tokio::time::Instant,
+) -> ApiResult<Spooled> {
     let mut spooled = Spooled::at(state.storage.spool_path());
     spooled.name = field.file_name().unwrap_or("file").to_string();
     let internal = |e: std::io::Error| ApiError::Internal(e.into());
     let file = tokio::fs::File::create(&spooled.path).await.map_err(internal)?;
     let mut out = tokio::io::BufWriter::with_capacity(64 * 1024, file);
     let mut hash = Sha256::new();
-    while let Some(chunk) = stalled(field.chunk()).await? {
+    while let Some(chunk) = stalled(deadline, field.chunk()).await? {
         spooled.size += chunk.len() as u64;
         if spooled.size > allowance.max_bytes {
             return Err(clone_refusal(&allowance.over));
@@ -307,8 +342,11 @@ async fn serve(state: &AppState, served: Served, headers: &HeaderMap) -> ApiResu
     if let Some(disposition) = &served.disposition {
         response = response.header(header::CONTENT_DISPOSITION, header_value(disposition));
     }
+    // If-None-Match compares weakly: a proxy may have marked the tag W/.
     let matches_etag = |value: &HeaderValue| {
-        value.to_str().is_ok_and(|v| v.split(',').any(|tag| tag.trim() == served.etag || tag.trim() == "*"))
+        value.to_str().is_ok_and(|v| {
+            v.split(',').map(str::trim).any(|tag| tag == "*" || tag.trim_start_matches("W/") == served.etag)
+        })
     };
     if headers.get(header::IF_NONE_MATCH).is_some_and(matches_etag) {
         return response
@@ -324,8 +362,10 @@ async fn serve(state: &AppState, served: Served, headers: &HeaderMap) -> ApiResu
         sized && headers.get(header::IF_RANGE).is_none_or(|v| v.to_str().is_ok_and(|v| v == served.etag));
     let range = match headers.get(header::RANGE).filter(|_| range_wanted).and_then(|v| v.to_str().ok()) {
         None => None,
-        Some(raw) => {
-            match http_range_header::parse_range_header(raw).and_then(|ranges| ranges.validate(served.size)) {
+        // A header that does not parse (another unit, a reversed range) is ignored (RFC 9110).
+        Some(raw) => match http_range_header::parse_range_header(raw) {
+            Err(_) => None,
+            Ok(parsed) => match parsed.validate(served.size) {
                 Ok(ranges) if ranges.len() == 1 => ranges.into_iter().next(),
                 // Several ranges: the whole file is an allowed answer.
                 Ok(_) => None,
@@ -336,8 +376,8 @@ async fn serve(state: &AppState, served: Served, headers: &HeaderMap) -> ApiResu
                         .body(Body::empty())
                         .map_err(|e| ApiError::Internal(e.into()));
                 }
-            }
-        }
+            },
+        },
     };
     let stream = state.storage.get(&served.key, range.clone()).await.map_err(|e| match e {
         crate::storage::StorageError::NotFound => ApiError::NotFound("file"),

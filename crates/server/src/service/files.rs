@@ -77,11 +77,7 @@ pub async fn allowance(state: &AppState, user_id: &str, workspace_id: &str) -> A
     }
     let used = db::files::used_bytes(rd.c(), user_id).await?.max(0) as u64;
     let left = quota.saturating_sub(used);
-    let quota_full = ApiError::TooLarge(format!(
-        "your files use {} of your {} storage; delete some to upload more",
-        human_bytes(used),
-        human_bytes(quota)
-    ));
+    let quota_full = quota_full(used, quota);
     if left == 0 {
         return Err(quota_full);
     }
@@ -90,6 +86,14 @@ pub async fn allowance(state: &AppState, user_id: &str, workspace_id: &str) -> A
     } else {
         Ok(Allowance { max_bytes: limit, over: too_big })
     }
+}
+
+fn quota_full(used: u64, quota: u64) -> ApiError {
+    ApiError::TooLarge(format!(
+        "your files use {} of your {} of storage; deleting messages with files you no longer need frees it",
+        human_bytes(used),
+        human_bytes(quota)
+    ))
 }
 
 /// Sizes as people read them: 25 MB, 1 GB, 312 KB.
@@ -122,22 +126,25 @@ fn storage_key(id: &str) -> String {
 }
 
 /// Makes an image's preview on the image pool, counting the time per megapixel.
+/// The file is read inside the pool, so queued uploads do not hold their bytes in memory.
 async fn preview(state: &AppState, path: &Path) -> ApiResult<Result<images::Preview, ImageRefusal>> {
-    let bytes = tokio::fs::read(path).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let path = path.to_path_buf();
     let max_pixels = state.config.serve.max_image_pixels;
     let metrics = std::sync::Arc::clone(&state.metrics);
     state
         .image_pool
         .run(move || {
+            let bytes = std::fs::read(&path)?;
             let started = Instant::now();
             let made = images::thumbnail(&bytes, max_pixels);
             if let Ok(p) = &made {
                 metrics.thumbnail_seconds.inc_by(started.elapsed().as_secs_f64());
                 metrics.thumbnail_megapixels.inc_by(f64::from(p.width) * f64::from(p.height) / 1e6);
             }
-            made
+            Ok::<_, std::io::Error>(made)
         })
-        .await
+        .await?
+        .map_err(|e| ApiError::Internal(e.into()))
 }
 
 /// Stores a complete upload: typed by its bytes, previewed when it is an image that decodes
@@ -192,47 +199,74 @@ pub async fn store(
             Err(ImageRefusal::Undecodable) => row.mime_type = OCTET_STREAM.to_string(),
         }
     }
-    // Another upload of the same person may have finished meanwhile: the quota holds.
+    // The row first, the quota checked under the uploader's row lock, so that uploads finishing
+    // together cannot pass it together. The bytes follow; if they cannot be stored the row goes
+    // again (and a row whose bytes never came, the server having stopped, is purged in a day).
+    let mut tx = state.db.begin().await?;
+    db::users::lock(tx.c(), user_id).await?;
     let quota = state.config.serve.user_quota_bytes;
     if quota > 0 {
-        let mut rd = state.db.read().await?;
-        let used = db::files::used_bytes(rd.c(), user_id).await?.max(0) as u64;
+        let used = db::files::used_bytes(tx.c(), user_id).await?.max(0) as u64;
         if used + upload.size > quota {
-            return Err(ApiError::TooLarge(format!(
-                "your files use {} of your {} storage; delete some to upload more",
-                human_bytes(used),
-                human_bytes(quota)
-            )));
+            return Err(quota_full(used, quota));
         }
     }
-    state.storage.put_file(&key, &upload.path).await.map_err(storage_error)?;
-    upload.kept = true;
-    if let (Some(thumb_key), Some(bytes)) = (&row.thumb_key, thumb)
-        && let Err(e) = state.storage.put_bytes(thumb_key, bytes).await
-    {
-        let _ = state.storage.delete(&key).await;
+    db::files::insert(tx.c(), &row).await?;
+    state.commit(tx).await?;
+    let stored = async {
+        state.storage.put_file(&key, &upload.path).await?;
+        upload.kept = true;
+        if let (Some(thumb_key), Some(bytes)) = (&row.thumb_key, thumb) {
+            state.storage.put_bytes(thumb_key, bytes).await?;
+        }
+        Ok::<_, StorageError>(())
+    }
+    .await;
+    if let Err(e) = stored {
+        let _ = discard(state, &row).await;
+        let mut tx = state.db.begin().await?;
+        db::files::delete(tx.c(), &row.id).await?;
+        state.commit(tx).await?;
         return Err(storage_error(e));
     }
-    let mut tx = state.db.begin().await?;
-    if let Err(e) = db::files::insert(tx.c(), &row).await {
-        drop(tx);
-        discard(state, &row).await;
-        return Err(e.into());
-    }
-    state.commit(tx).await?;
     state.metrics.uploads.inc();
     state.metrics.upload_bytes.inc_by(upload.size);
     tracing::info!(file = %row.id, user = %user_id, mime = %row.mime_type, size = row.size, "file stored");
     Ok(row.to_api())
 }
 
-/// Removes a file's stored bytes (best effort: upkeep logs what it cannot remove).
-async fn discard(state: &AppState, row: &FileRow) {
+/// Removes a file's stored bytes and preview; objects already gone are fine.
+async fn discard(state: &AppState, row: &FileRow) -> Result<(), StorageError> {
     for key in std::iter::once(&row.storage_key).chain(row.thumb_key.as_ref()) {
         if let Err(e) = state.storage.delete(key).await {
             tracing::warn!(file = %row.id, key = %key, error = %e, "could not remove a stored file");
+            return Err(e);
         }
     }
+    Ok(())
+}
+
+/// Deletes one's own upload that is not shared in a message (a file taken out of the composer):
+/// 404 for a file the caller may not read, 403 for someone else's, 409 once it is shared
+/// (deleting the message hides it).
+pub async fn delete_upload(state: &AppState, user_id: &str, file_id: &str) -> ApiResult<()> {
+    let row = readable(state, user_id, file_id).await?;
+    if row.uploader_id != user_id {
+        return Err(ApiError::forbidden("only its uploader deletes a file"));
+    }
+    let mut tx = state.db.begin().await?;
+    let claimed = db::files::claim_own_unattached(tx.c(), &row.id, user_id).await?;
+    state.commit(tx).await?;
+    if !claimed {
+        return Err(ApiError::conflict("the file is shared in a message: delete the message instead"));
+    }
+    // Claimed: hidden now. Its bytes go at once; if they cannot, the purge retries.
+    if discard(state, &row).await.is_ok() {
+        let mut tx = state.db.begin().await?;
+        db::files::delete(tx.c(), &row.id).await?;
+        state.commit(tx).await?;
+    }
+    Ok(())
 }
 
 /// A file the caller may read: a member of its workspace, and, once it is attached, someone who
@@ -283,12 +317,15 @@ pub async fn attachable(
 }
 
 /// Purges what is no longer needed: uploads never attached after a day, hidden files (their
-/// message was deleted) after a day. The row goes last, so a failure is retried next time.
+/// message was deleted) after a day. Each file is first claimed (hidden, so a send can no
+/// longer attach it; one that a send attached meanwhile is left alone), then its bytes go, then
+/// its row; if the bytes cannot be removed the claimed row stays and the next pass retries.
 pub async fn purge(state: &AppState) {
     let now = now_ms();
+    let (unattached_before, hidden_before) = (now - UNATTACHED_KEEP_MS, now - HIDDEN_KEEP_MS);
     let rows = async {
         let mut rd = state.db.read().await?;
-        db::files::purgeable(rd.c(), now - UNATTACHED_KEEP_MS, now - HIDDEN_KEEP_MS, PURGE_BATCH).await
+        db::files::purgeable(rd.c(), unattached_before, hidden_before, PURGE_BATCH).await
     }
     .await;
     let rows = match rows {
@@ -297,7 +334,24 @@ pub async fn purge(state: &AppState) {
     };
     let mut purged = 0;
     for row in rows {
-        discard(state, &row).await;
+        let claimed = async {
+            let mut tx = state.db.begin().await?;
+            let claimed =
+                db::files::claim_for_purge(tx.c(), &row.id, unattached_before, hidden_before).await?;
+            tx.commit().await.map(|_| claimed)
+        }
+        .await;
+        match claimed {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::warn!(file = %row.id, error = %e, "claiming a file to purge failed");
+                continue;
+            }
+        }
+        if discard(state, &row).await.is_err() {
+            continue;
+        }
         let deleted = async {
             let mut tx = state.db.begin().await?;
             db::files::delete(tx.c(), &row.id).await?;
@@ -341,9 +395,13 @@ pub async fn set_avatar(state: &AppState, user_id: &str, upload: Spooled) -> Api
     if !kinds::is_image(mime) {
         return Err(ApiError::UnsupportedType("an avatar must be a PNG, JPEG, GIF or WebP image".into()));
     }
-    let bytes = tokio::fs::read(&upload.path).await.map_err(|e| ApiError::Internal(e.into()))?;
     let max_pixels = state.config.serve.max_image_pixels;
-    let made = state.image_pool.run(move || images::avatar(&bytes, max_pixels)).await?;
+    let path = upload.path.clone();
+    let made = state
+        .image_pool
+        .run(move || std::fs::read(&path).map(|bytes| images::avatar(&bytes, max_pixels)))
+        .await?
+        .map_err(|e| ApiError::Internal(e.into()))?;
     let (large, small, ext) = match made {
         Ok(made) => made,
         Err(e @ ImageRefusal::TooManyPixels { .. }) => return Err(ApiError::TooLarge(e.to_string())),
@@ -355,9 +413,21 @@ pub async fn set_avatar(state: &AppState, user_id: &str, upload: Spooled) -> Api
     let Some((large_key, small_key, _)) = avatar_keys(&avatar_id) else {
         return Err(ApiError::Internal(anyhow::anyhow!("made a malformed avatar id {avatar_id}")));
     };
-    state.storage.put_bytes(&large_key, large).await.map_err(storage_error)?;
-    state.storage.put_bytes(&small_key, small).await.map_err(storage_error)?;
-    replace_avatar(state, user_id, Some(&avatar_id)).await
+    let stored = async {
+        state.storage.put_bytes(&large_key, large).await?;
+        state.storage.put_bytes(&small_key, small).await
+    }
+    .await;
+    let answer = match stored {
+        Ok(()) => replace_avatar(state, user_id, Some(&avatar_id)).await,
+        Err(e) => Err(storage_error(e)),
+    };
+    if answer.is_err() {
+        for key in [&large_key, &small_key] {
+            let _ = state.storage.delete(key).await;
+        }
+    }
+    answer
 }
 
 /// Back to initials.
@@ -367,6 +437,8 @@ pub async fn remove_avatar(state: &AppState, user_id: &str) -> ApiResult<User> {
 
 async fn replace_avatar(state: &AppState, user_id: &str, avatar_id: Option<&str>) -> ApiResult<User> {
     let mut tx = state.db.begin().await?;
+    // Under the row lock: two changes at once each replace (and remove) what the other left.
+    db::users::lock(tx.c(), user_id).await?;
     let mut user = db::users::by_id(tx.c(), user_id).await?.ok_or(ApiError::Unauthenticated)?;
     let old = user.avatar_id.take();
     db::users::set_avatar(tx.c(), user_id, avatar_id).await?;

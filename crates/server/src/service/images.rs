@@ -52,12 +52,17 @@ fn decode(bytes: &[u8], max_pixels: u64) -> Result<DynamicImage, ImageRefusal> {
     let mut limits = Limits::default();
     limits.max_image_width = Some(width);
     limits.max_image_height = Some(height);
-    // Room for the pixels at 16 bits per channel, and the decoder's own buffers.
-    limits.max_alloc = Some(max_pixels.saturating_mul(8).saturating_add(64 << 20));
+    // Room for the pixels at 8 bits per RGBA channel, and the decoder's own buffers: an image
+    // that needs more (16 bits per channel near the pixel limit) is refused like a larger one.
+    limits.max_alloc = Some(max_pixels.saturating_mul(4).saturating_add(64 << 20));
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|_| ImageRefusal::Undecodable)?;
+    let over = |e: image::ImageError| match e {
+        image::ImageError::Limits(_) => ImageRefusal::TooManyPixels { width, height, limit: max_pixels },
+        _ => ImageRefusal::Undecodable,
+    };
+    let mut decoder = reader.into_decoder().map_err(over)?;
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|_| ImageRefusal::Undecodable)?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(over)?;
     image.apply_orientation(orientation);
     Ok(image)
 }

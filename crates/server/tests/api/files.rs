@@ -132,6 +132,22 @@ async fn round_trip(server: &TestServer) {
     assert_eq!(resp.status(), StatusCode::RANGE_NOT_SATISFIABLE);
     let resp = fetch(&ben, &format!("/api/v1/files/{fid}"), &[("if-none-match", &etag)]).await;
     assert_eq!(resp.status(), StatusCode::NOT_MODIFIED);
+    let weak = format!("W/{etag}");
+    let resp = fetch(&ben, &format!("/api/v1/files/{fid}"), &[("if-none-match", &weak)]).await;
+    assert_eq!(resp.status(), StatusCode::NOT_MODIFIED, "If-None-Match compares weakly");
+    // Ranges that do not parse are ignored; If-Range with another tag gets the whole file.
+    for bad in ["items=0-5", "bytes=abc", "bytes=5-2"] {
+        let resp = fetch(&ben, &format!("/api/v1/files/{fid}"), &[("range", bad)]).await;
+        assert_eq!(resp.status(), StatusCode::OK, "{bad}");
+    }
+    let resp =
+        fetch(&ben, &format!("/api/v1/files/{fid}"), &[("range", "bytes=0-9"), ("if-range", "\"other\"")])
+            .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.bytes().await.unwrap().len(), bytes.len());
+    let resp =
+        fetch(&ben, &format!("/api/v1/files/{fid}"), &[("range", "bytes=0-9"), ("if-range", &etag)]).await;
+    assert_eq!(resp.status(), StatusCode::PARTIAL_CONTENT);
     let resp = fetch(&ben, &format!("/api/v1/files/{fid}?download=1"), &[]).await;
     assert!(header(&resp, "content-disposition").starts_with("attachment;"));
     let resp = fetch(&ben, &format!("/api/v1/files/{fid}/thumbnail"), &[]).await;
@@ -153,6 +169,20 @@ async fn round_trip(server: &TestServer) {
     assert_eq!(resp.status(), StatusCode::NOT_FOUND, "for its uploader too");
     let message = ana.ok(Method::GET, &format!("/api/v1/messages/{mid}"), None).await;
     assert_eq!(message["message"]["attachments"], json!([]));
+
+    // A file far over the 1 MiB JSON body limit: uploads are bounded by their own limit only.
+    let zip = {
+        let mut z = b"PK\x03\x04\x14\0\0\0\x08\0".to_vec();
+        z.extend((0..3_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+        z
+    };
+    let archive = uploaded(&ana, &wid, "logs.zip", zip.clone()).await;
+    assert_eq!(
+        (archive["mime_type"].as_str(), archive["size"].as_u64()),
+        (Some("application/zip"), Some(zip.len() as u64))
+    );
+    let resp = fetch(&ben, archive["url"].as_str().unwrap(), &[]).await;
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), zip.as_slice(), "what is stored is what was sent");
 
     // Other kinds: a PDF and a text file are downloads with their names; text opens inline on request.
     let pdf =
@@ -255,6 +285,26 @@ async fn who_may_see_and_attach_files(backend: Backend) {
     let foreign = uploaded(&stranger, &elsewhere, "far.txt", b"far away".to_vec()).await;
     let (status, body) = send_files(&stranger, &general, "x", &[foreign["id"].as_str().unwrap()]).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "not even the channel: {body}");
+    // Someone in both workspaces cannot carry a file from one into the other.
+    stranger.invite(&elsewhere, &ana).await;
+    let theirs = uploaded(&ana, &elsewhere, "other-workspace.txt", b"elsewhere".to_vec()).await;
+    let (status, body) = send_files(&ana, &general, "carried over", &[theirs["id"].as_str().unwrap()]).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid");
+    assert_eq!(body["error"]["field"], "file_ids");
+
+    // One's own unshared upload can be deleted (a file taken out of the composer); a shared one
+    // cannot, nor can someone else's.
+    let draft = uploaded(&ana, &wid, "draft.png", png(8, 8)).await;
+    let draft_url = draft["url"].as_str().unwrap().to_string();
+    let (status, body) = cara.delete(&draft_url).await;
+    assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
+    let (status, _) = ana.delete(&draft_url).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(fetch(&ana, &draft_url, &[]).await.status(), StatusCode::NOT_FOUND);
+    let (status, body) = send_files(&ana, &general, "gone", &[draft["id"].as_str().unwrap()]).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid");
+    let (status, body) = ana.delete(&url).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "conflict");
     let mut many = Vec::new();
     for i in 0..11 {
         many.push(
@@ -409,6 +459,26 @@ async fn hostile_uploads_are_answered_safely(backend: Backend) {
     assert_eq!(raw_request(&server.base, &token, &chunked, &[&small]).await, Some(201));
     let big = encode(&multipart_body(boundary, "chunked.bin", &vec![1u8; 300_000]));
     assert_eq!(raw_request(&server.base, &token, &chunked, &[&big]).await, Some(413));
+    // Fields before the file count towards the limit together, and only a few may come first.
+    let mut padded = Vec::new();
+    for i in 0..3 {
+        padded.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"pad{i}\"\r\n\r\n").as_bytes(),
+        );
+        padded.extend(vec![b'x'; 30_000]);
+        padded.extend(b"\r\n");
+    }
+    padded.extend(multipart_body(boundary, "late.txt", b"after padding"));
+    assert_eq!(raw_request(&server.base, &token, &chunked, &[&encode(&padded)]).await, Some(400));
+    let mut many = Vec::new();
+    for i in 0..10 {
+        many.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"f{i}\"\r\n\r\nx\r\n").as_bytes(),
+        );
+    }
+    many.extend(multipart_body(boundary, "late.txt", b"after many fields"));
+    assert_eq!(raw_request(&server.base, &token, &chunked, &[&encode(&many)]).await, Some(400));
+
     // A client that stops mid-upload and hangs up: nothing is kept, the server carries on.
     let half = multipart_body(boundary, "half.bin", &vec![2u8; 150_000]);
     let cut = format!(
@@ -473,7 +543,8 @@ fn crc32(data: &[u8]) -> u32 {
 async fn the_storage_quota_holds(backend: Backend) {
     let server = TestServer::start_with(backend, &["--user-quota-bytes", "5000"]).await;
     let (ana, ben, wid) = server.pair("Ben").await;
-    uploaded(&ana, &wid, "a.bin", vec![1u8; 3000]).await;
+    let cid = ana.channel_named(&wid, "general").await["id"].as_str().unwrap().to_string();
+    let first = uploaded(&ana, &wid, "a.bin", vec![1u8; 3000]).await;
     let (status, body) = upload(&ana, &wid, "b.bin", vec![1u8; 3000]).await;
     assert_error(status, &body, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
     assert!(body["error"]["message"].as_str().unwrap().contains("storage"), "{body}");
@@ -481,6 +552,32 @@ async fn the_storage_quota_holds(backend: Backend) {
     let (status, _) = upload(&ana, &wid, "d.bin", vec![1u8; 1]).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "full");
     uploaded(&ben, &wid, "bens.bin", vec![1u8; 3000]).await;
+
+    // Deleting a message with files frees their share at once.
+    let (status, body) = send_files(&ana, &cid, "", &[first["id"].as_str().unwrap()]).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let mid = body["message"]["id"].as_str().unwrap().to_string();
+    ana.ok(Method::DELETE, &format!("/api/v1/messages/{mid}"), None).await;
+    uploaded(&ana, &wid, "after-delete.bin", vec![1u8; 3000]).await;
+
+    // Twenty uploads at once cannot pass the quota together: exactly what fits is stored.
+    let cara = server.signup("Cara").await;
+    ana.invite(&wid, &cara).await;
+    let uploads: Vec<_> = (0..20)
+        .map(|i| {
+            let (cara, wid) = (cara.clone(), wid.clone());
+            tokio::spawn(async move { upload(&cara, &wid, &format!("{i}.bin"), vec![2u8; 1000]).await.0 })
+        })
+        .collect();
+    let mut stored = 0;
+    for upload in uploads {
+        match upload.await.unwrap() {
+            StatusCode::CREATED => stored += 1,
+            StatusCode::PAYLOAD_TOO_LARGE => {}
+            other => panic!("{other}"),
+        }
+    }
+    assert_eq!(stored, 5, "5 × 1000 bytes fit a 5000-byte quota");
 }
 both!(the_storage_quota_holds);
 

@@ -51,6 +51,8 @@ pub const ROUTES: &[Route] = &[
     ),
     r("GET /api/v1/files/{fid}", "/api/v1/files/{fid}", None, [401, 404, 404, 200, 200]),
     r("GET /api/v1/files/{fid}/thumbnail", "/api/v1/files/{fid}/thumbnail", None, [401, 404, 404, 200, 200]),
+    // The member's file is shared already: its uploader hears 409, anyone else who sees it 403.
+    r("DELETE /api/v1/files/{fid}", "/api/v1/files/{fid}", None, [401, 404, 404, 409, 403]),
     r("PUT /api/v1/me/avatar", "/api/v1/me/avatar", None, [401, 415, 415, 415, 415]),
     r("GET /api/v1/avatars/{aid}", "/api/v1/avatars/{aid}", None, [401, 404, 200, 200, 200]),
     r(
