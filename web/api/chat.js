@@ -127,20 +127,24 @@ function forget(clientId) {
 }
 
 /** Sends optimistically: shown at once, replaced by the server's copy (matched by client id), or
- * marked failed with the reason; kept in the outbox until the server has it.
- * @param {string} cid @param {string} content @param {string} [clientId] */
-export async function send(cid, content, clientId = crypto.randomUUID(), thread = { rootId: '', alsoToChannel: false }) {
+ * marked failed with the reason; kept in the outbox until the server has it. `files` are uploaded
+ * already (api/uploads.js); a retry without them resends those of the first try, same ids.
+ * @param {string} cid @param {string} content @param {string} [clientId]
+ * @param {import('../state/files.js').FileInfo[]} [files] */
+export async function send(cid, content, clientId = crypto.randomUUID(), thread = { rootId: '', alsoToChannel: false }, files) {
   if (inFlight.has(clientId)) return;
   inFlight.add(clientId);
   const { rootId, alsoToChannel } = thread;
   const known = rootId ? store.thread?.pending.find((p) => p.clientId === clientId) : logOf(cid).pending.find((p) => p.clientId === clientId);
+  const attachments = files ?? box.find((p) => p.clientId === clientId)?.attachments ?? known?.attachments ?? [];
   /** @type {import('../state/outbox.js').Pending} */
   const pending = { clientId, channelId: cid, content, created_at: known?.created_at ?? new Date().toISOString(), status: 'pending', reason: '', retry: true,
-    ...(rootId ? { threadRootId: rootId, alsoToChannel } : {}) };
+    ...(rootId ? { threadRootId: rootId, alsoToChannel } : {}), ...(attachments.length ? { attachments } : {}) };
   showPending(pending);
   remember(pending);
   try {
-    const body = rootId ? { content, idempotency_key: clientId, thread_root_id: rootId, also_send_to_channel: alsoToChannel } : { content, idempotency_key: clientId };
+    const fileIds = attachments.length ? { file_ids: attachments.map((f) => f.id) } : {};
+    const body = rootId ? { content, idempotency_key: clientId, thread_root_id: rootId, also_send_to_channel: alsoToChannel, ...fileIds } : { content, idempotency_key: clientId, ...fileIds };
     const { message } = await post(`/channels/${cid}/messages`, body);
     forget(clientId);
     if (rootId) confirmReply(message, clientId);
@@ -256,7 +260,7 @@ export function discard(cid, clientId) {
 export function retryOutbox() {
   // Also right after a reload, before any channel is shown (a phone starts on the channel list).
   loadBox();
-  for (const p of outbox.retryable(box)) send(p.channelId, p.content, p.clientId, { rootId: p.threadRootId ?? '', alsoToChannel: p.alsoToChannel ?? false });
+  for (const p of outbox.retryable(box)) send(p.channelId, p.content, p.clientId, { rootId: p.threadRootId ?? '', alsoToChannel: p.alsoToChannel ?? false }, p.attachments);
 }
 addEventListener('online', () => retryOutbox());
 

@@ -8,11 +8,13 @@ import { summarise } from './threads.js';
  * @typedef {{id: string, channel_id: string, seq: number, author_id: string, content: string,
  *   html: string, created_at: string, edited_at: string | null, deleted: boolean,
  *   thread_root_id: string | null, reply_count: number, mentions: string[], idempotency_key?: string | null, reactions?: Reaction[],
- *   pinned?: boolean, last_reply_at?: string | null, reply_user_ids?: string[], also_in_channel?: boolean}} Message
+ *   pinned?: boolean, last_reply_at?: string | null, reply_user_ids?: string[], also_in_channel?: boolean,
+ *   attachments?: import('./files.js').FileInfo[]}} Message
  * @typedef {{emoji: string, count: number, user_ids: string[]}} Reaction
  * @typedef {{clientId: string, channelId: string, content: string, status: 'pending' | 'failed',
- *   created_at: string, reason: string, retry: boolean, threadRootId?: string, alsoToChannel?: boolean}} Pending a message of one's own on its way
- *   (a reply in the thread of `threadRootId`, when given):
+ *   created_at: string, reason: string, retry: boolean, threadRootId?: string, alsoToChannel?: boolean,
+ *   attachments?: import('./files.js').FileInfo[]}} Pending a message of one's own on its way
+ *   (a reply in the thread of `threadRootId`, when given; `attachments` the files it carries, uploaded already):
  *   `clientId` is the idempotency key it is sent with; `reason` why it failed; `retry` whether
  *   sending it again may help (not when the server refused it for what it is)
  * @typedef {{messages: Message[], pending: Pending[], lastSeq: number, hasOlder: boolean}} ChannelLog
@@ -59,7 +61,7 @@ export function applyEvent(log, event) {
     messages = mergeMessages(messages, [event.message]);
   } else if (event.type === 'message.deleted') {
     messages = messages.map((m) =>
-      m.id === event.message_id ? { ...m, deleted: true, content: '', html: '' } : m);
+      m.id === event.message_id ? { ...m, deleted: true, content: '', html: '', attachments: [] } : m);
   } else if (event.type === 'reaction.added' || event.type === 'reaction.removed') {
     messages = messages.map((m) => (m.id === event.message_id ? { ...m, reactions: react(m.reactions ?? [], event) } : m));
   } else if (event.type === 'thread.updated') {

@@ -11,7 +11,8 @@ import { pinsAfter } from './marks.js';
  * @typedef {import('./messages.js').ChannelLog} ChannelLog
  * @typedef {import('./unread.js').Channel} Channel
  * @typedef {{id: string, name: string, status_text: string, email?: string, status_emoji?: string,
- *   status_expires_at?: string | null, dnd_until?: string | null}} User
+ *   status_expires_at?: string | null, dnd_until?: string | null, avatar_url?: string | null}} User
+ *   `avatar_url`: the photo (512 px; `?size=128` for the small copy), null for initials
  */
 
 export const store = {

@@ -47,7 +47,7 @@ export function applyToThread(thread, event) {
     if (!thread.replies.some((r) => r.id === id)) return thread;
     return { ...thread, replies: thread.replies.map((r) => (r.id === id ? fn(r) : r)) };
   };
-  if (event.type === 'message.deleted') return touch((r) => ({ ...r, deleted: true, content: '', html: '' }));
+  if (event.type === 'message.deleted') return touch((r) => ({ ...r, deleted: true, content: '', html: '', attachments: [] }));
   if (event.type === 'reaction.added' || event.type === 'reaction.removed') return touch((r) => ({ ...r, reactions: react(r.reactions ?? [], event) }));
   if (event.type === 'message.pinned' || event.type === 'message.unpinned') return touch((r) => ({ ...r, pinned: event.type === 'message.pinned' }));
   if (event.type === 'thread.updated' && event.root_id === rootId && thread.root) {

@@ -9,6 +9,7 @@ import { store, changed, putChannel, putUser, channelTitle } from '../state/stor
 import { channelNameProblem, expiryText } from '../state/nav.js';
 import { ask, field, choice, show, yesNo, notice, toast } from './dialogs.js';
 import { statusDialog } from './status.js';
+import { photoField } from './profile-photo.js';
 
 /**
  * @typedef {{openChannel: (cid: string) => void, switchTo: (wid: string) => void, defaultChannel: () => string | undefined}} Navigation
@@ -43,7 +44,7 @@ export function workspaceActions(wid, { openChannel, switchTo }) {
   }
   async function profile() {
     const me = store.me;
-    await ask('Your profile', [field('Display name', 'name', { value: me?.name ?? '', required: true, maxlength: 80 }),
+    await ask('Your profile', [photoField(), field('Display name', 'name', { value: me?.name ?? '', required: true, maxlength: 80, autofocus: true }),
       field('Status', 'status_text', { value: me?.status_text ?? '', maxlength: 100, placeholder: 'What are you up to?' })], 'Save', 'Cancel', {
       validate: (v) => (String(v.get('name')).trim() ? null : { name: 'Your name cannot be empty' }),
       submit: async (v) => putUser((await patch('/me', Object.fromEntries(v))).user),

@@ -54,7 +54,7 @@ export function mountChannel(root, cid, sendFrame, { openThread } = {}) {
     h('button', { class: 'button button--primary', onclick: () => chat.join(cid) }, `Join ${channelLabel(channel)}`));
   const composer = mountComposer({
     cid, label: channelLabel(channel),
-    send: (text) => { chat.send(cid, text); toLatest(); },
+    send: (text, files) => { chat.send(cid, text, undefined, undefined, files); toLatest(); },
     save: async (id, text) => { await chat.edit(id, text); },
     typing: () => sendFrame({ type: 'typing', channel_id: cid }),
     editLast: () => [...logOf(cid).messages].reverse().find((m) => m.author_id === me && !m.deleted),
@@ -242,6 +242,7 @@ export function mountChannel(root, cid, sendFrame, { openThread } = {}) {
   fill(root,
     ...(ownHeader ? [h('header', { class: 'channel__header' }, h('div', null, title, topic), members)] : []),
     banner, scroller, latest, typingLine, status, composer.form, joinBar);
+  composer.acceptDrops(root, `Drop files to ${channel.kind === 'dm' ? 'send to' : 'upload to'} ${channelLabel(channel).replace(/^# /, '#')}`);
   header();
   const unmountBanner = mountBanner(banner);
   draw();

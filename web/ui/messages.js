@@ -1,7 +1,8 @@
 // @ts-check
 /** The rows of the message pane as lit-html templates, keyed by message id: avatar and name on
- * the first of a group, the time in the gutter of the others, "(edited)", a toolbar on hover and
- * focus, pending and failed sends under one's own name, day separators, the intro and skeletons. */
+ * the first of a group, the time in the gutter of the others, "(edited)", the files under the
+ * text (ui/attachments.js), a toolbar on hover and focus, pending and failed sends under one's
+ * own name, day separators, the intro and skeletons. */
 import { html, nothing } from '../vendor/lit-html/lit-html.js';
 import { repeat } from '../vendor/lit-html/directives/repeat.js';
 import { unsafeHTML } from '../vendor/lit-html/directives/unsafe-html.js';
@@ -12,7 +13,8 @@ import { decorate } from '../state/html.js';
 import { isPinned } from '../state/marks.js';
 import { icon } from './icons.js';
 import { repliesLabel } from '../state/threads.js';
-import { statusEmoji } from './people.js';
+import { statusEmoji, photo } from './people.js';
+import { attachmentList } from './attachments.js';
 import { reactionChips } from './reactions.js';
 
 const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
@@ -52,7 +54,7 @@ const paint = (/** @type {string} */ userId) => ref((el) => {
 
 /** @param {string} userId */
 export const avatar = (userId) =>
-  html`<span class="message__avatar" aria-hidden="true" ${paint(userId)}>${initials(nameOf(userId))}</span>`;
+  html`<span class="message__avatar" aria-hidden="true" ${paint(userId)}>${initials(nameOf(userId))}${photo(userId, 36)}</span>`;
 
 /** @param {Message} m @param {boolean} head @param {Context} ctx */
 function message(m, head, ctx) {
@@ -60,6 +62,9 @@ function message(m, head, ctx) {
   const mine = m.author_id === ctx.me;
   const pinned = !m.deleted && isPinned(m, store.pins.get(m.channel_id));
   const classes = `message${head ? ' message--head' : ''}${m.deleted ? ' message--deleted' : ''}${ctx.highlightId === m.id ? ' message--highlight' : ''}${pinned ? ' message--pinned' : ''}`;
+  const files = m.deleted ? [] : m.attachments ?? [];
+  // Files sent without words: no empty line of text above them.
+  const textless = files.length > 0 && !(m.content ?? '').trim() && !m.edited_at;
   const body = m.deleted
     ? html`<em class="message__deleted">This message was deleted.</em>`
     : unsafeHTML(decorate(m.html, { emoji: ctx.emoji, me: ctx.me, edited: Boolean(m.edited_at), history: mine || ctx.admin, nameOf: (id) => store.users.get(id)?.name }));
@@ -72,7 +77,8 @@ function message(m, head, ctx) {
         <time class="message__time" datetime=${m.created_at} title=${full.format(at)}>${time.format(at)}</time></div>` : nothing}
       ${m.thread_root_id && ctx.openThread ? html`<button type="button" class="message__in-thread" tabindex="-1"
         @click=${() => ctx.openThread?.(/** @type {string} */ (m.thread_root_id))}>Replied to a thread</button>` : nothing}
-      <div class="message__body">${body}</div>
+      ${textless ? nothing : html`<div class="message__body">${body}</div>`}
+      ${files.length ? attachmentList(files, { focusable: ctx.focusId === m.id }) : nothing}
       ${m.deleted ? nothing : reactionChips(m, ctx)}
       ${m.reply_count > 0 && ctx.openThread ? threadSummary(m, ctx.openThread, ctx.focusId === m.id) : nothing}
     </div>
@@ -113,7 +119,7 @@ function threadSummary(m, open, focused) {
 }
 
 /** A 20 px avatar for the thread summary. @param {string} userId */
-const smallAvatar = (userId) => html`<span class="thread-summary__avatar" ${paint(userId)}>${[...initials(nameOf(userId))][0] ?? ''}</span>`;
+const smallAvatar = (userId) => html`<span class="thread-summary__avatar" ${paint(userId)}>${[...initials(nameOf(userId))][0] ?? ''}${photo(userId, 20)}</span>`;
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 /** "5 minutes ago", "yesterday", or the date. @param {Date} at */
@@ -146,12 +152,14 @@ function pinButton(m, pin) {
 function pendingRow(p, head, ctx) {
   const at = new Date(p.created_at);
   const failed = p.status === 'failed';
+  const files = /** @type {{attachments?: import('../state/files.js').FileInfo[]}} */ (p).attachments ?? [];
   return html`<li class=${`message message--${p.status}${head ? ' message--head' : ''}`} data-client-id=${p.clientId}>
     <div class="message__gutter">${head ? avatar(ctx.me) : nothing}</div>
     <div class="message__main">
       ${head ? html`<div class="message__head"><span class="message__author">${nameOf(ctx.me)}</span>
         <time class="message__time" datetime=${p.created_at}>${time.format(at)}</time></div>` : nothing}
-      <div class="message__body message__body--plain">${p.content}</div>
+      ${files.length && !(p.content ?? '').trim() ? nothing : html`<div class="message__body message__body--plain">${p.content}</div>`}
+      ${files.length ? attachmentList(files, { pending: true, focusable: false }) : nothing}
       ${failed
         ? html`<p class="message__failure" role="alert">${icon('alert')}<span>Not sent: ${p.reason || 'unknown error'}.</span>
             <button type="button" class="message__link" @click=${() => ctx.retry(p)}>Retry</button>

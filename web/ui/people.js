@@ -1,10 +1,11 @@
 // @ts-check
-/** A person as the chrome shows them: a rounded-square avatar (initials on their colour) with an
- * optional presence dot (a moon while they paused notifications), and their status emoji. Sizes and colours are set through the CSSOM (`.style`), which the page's
- * Content-Security-Policy allows, unlike style attributes. */
+/** A person as the chrome shows them: a rounded-square avatar (their photo, or initials on their
+ * colour when they have none or it fails to load) with an optional presence dot (a moon while they
+ * paused notifications), and their status emoji. Sizes and colours are set through the CSSOM
+ * (`.style`), which the page's Content-Security-Policy allows, unlike style attributes. */
 import { html, nothing } from '../vendor/lit-html/lit-html.js';
 import { store, nameOf, changed } from '../state/store.js';
-import { avatarColor, initials } from '../state/avatar.js';
+import { avatarColor, initials, avatarSrc } from '../state/avatar.js';
 import { activeStatus, dndActive } from '../state/status.js';
 import { emojify, mayHaveShortcode } from '../state/emoji.js';
 import { emojiTable, loadEmoji } from './emoji.js';
@@ -14,7 +15,29 @@ import { emojiTable, loadEmoji } from './emoji.js';
 export function avatar(userId, size, { presence = false } = {}) {
   const status = store.presence.get(userId) ?? 'offline';
   return html`<span class="avatar" .style=${`--size:${size}px;--avatar-bg:${avatarColor(userId)}`} aria-hidden="true"
-    >${[...initials(nameOf(userId))].slice(0, size < 28 ? 1 : 2).join('')}${presence ? dot(userId, status, false) : nothing}</span>`;
+    >${[...initials(nameOf(userId))].slice(0, size < 28 ? 1 : 2).join('')}${photo(userId, size)}${presence ? dot(userId, status, false) : nothing}</span>`;
+}
+
+/** Photo addresses that failed to load here: those people show their initials (a new photo has a
+ * new address, so it is tried). @type {Set<string>} */
+const broken = new Set();
+
+/** @param {Event} e */
+function onBroken(e) {
+  const img = /** @type {HTMLImageElement} */ (e.currentTarget);
+  broken.add(img.getAttribute('src') ?? '');
+  img.hidden = true;
+}
+
+/**
+ * A person's photo, drawn over the initials of the avatar it is put in (which show if it fails),
+ * or nothing when they have none. Decorative: their name is beside it.
+ * @param {string} userId @param {number} size px, to pick the small or the large copy
+ */
+export function photo(userId, size) {
+  const src = avatarSrc(store.users.get(userId)?.avatar_url, size);
+  if (!src || broken.has(src)) return nothing;
+  return html`<img class="avatar__photo" src=${src} alt="" width=${size} height=${size} decoding="async" draggable="false" @error=${onBroken}>`;
 }
 
 /** A presence dot with its meaning for screen readers. @param {string} userId */

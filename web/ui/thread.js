@@ -33,7 +33,7 @@ export function mountThread(root, cid, rootId, { close, sendFrame, focusComposer
   const alsoLabel = h('label', { class: 'thread__also' }, also, ` Also send to ${label}`);
   const composer = mountComposer({
     cid, label: 'reply…', draftKey: `${cid}/${rootId}`,
-    send: (text) => { chat.send(cid, text, undefined, { rootId, alsoToChannel: also.checked }); also.checked = false; toBottom(); },
+    send: (text, files) => { chat.send(cid, text, undefined, { rootId, alsoToChannel: also.checked }, files); also.checked = false; toBottom(); },
     save: async (id, text) => { await chat.edit(id, text); },
     typing: () => sendFrame({ type: 'typing', channel_id: cid, thread_root_id: rootId }),
     editLast: () => [...(store.thread?.replies ?? [])].reverse().find((m) => m.author_id === me && !m.deleted),
@@ -46,6 +46,7 @@ export function mountThread(root, cid, rootId, { close, sendFrame, focusComposer
   const head = h('header', { class: 'panel__header' });
   const section = h('section', { class: 'panel thread', 'aria-label': 'Thread' }, head, scroller, typingLine, status, composer.form);
   root.replaceChildren(section);
+  composer.acceptDrops(section, 'Drop files to reply in the thread');
   // Replying is for members of a live channel, as posting is (a public channel's reader sees the thread).
   const mayReply = () => { const c = store.channels.get(cid); return Boolean(c?.is_member && !c.archived); };
   composer.form.hidden = !mayReply();

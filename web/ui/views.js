@@ -14,6 +14,7 @@ import { VIEW_TITLES, savedHere, appendPage, threadOrder, whenText, repliesText 
 import { get, ApiError } from '../api/http.js';
 import { loadSaved, setSaved } from '../api/marks.js';
 import { avatar, statusEmoji } from './people.js';
+import { attachmentList } from './attachments.js';
 import { emojiTable, loadEmoji } from './emoji.js';
 import { icon } from './icons.js';
 import { lock } from './sidebar.js';
@@ -139,6 +140,7 @@ export function mountView(header, pane, kind, nav) {
             <time class="message__time" datetime=${m.created_at}>${whenText(m.created_at, new Date())}</time></div>
           <div class="message__body view-item__body">${m.deleted ? html`<em class="message__deleted">This message was deleted.</em>`
             : unsafeHTML(decorate(m.html, { emoji, me, edited: Boolean(m.edited_at), nameOf: (id) => store.users.get(id)?.name }))}</div>
+          ${!m.deleted && m.attachments?.length ? attachmentList(m.attachments, { focusable: false }) : nothing}
           ${extra}
         </div>
         ${kind === 'saved' ? html`<button type="button" class="button button--small view-item__remove" aria-label="Remove from saved"
