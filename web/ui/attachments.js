@@ -67,9 +67,9 @@ function imageGrid(images, tab) {
 /** @param {FileInfo} f @param {number} tab */
 function fileCard(f, tab) {
   const kind = fileKind(f.mime_type);
-  // What the browser shows itself opens in a new tab: PDFs and text (`?inline=1`), and a picture
-  // the server could not make a preview of (pictures are served inline anyway).
-  const open = kind === 'pdf' || kind === 'text' ? inlineUrl(f) : kind === 'image' ? f.url : null;
+  // What the browser shows itself opens in a new tab: PDFs and text (`?inline=1`). A picture
+  // without a preview (too many pixels to decode) is only ever a download.
+  const open = kind === 'pdf' || kind === 'text' ? inlineUrl(f) : null;
   return html`<div class=${`attachment attachment--file attachment--${kind}`} data-file-id=${f.id}>
     ${kind === 'video' ? html`<video class="attachment__video" controls preload="metadata" src=${f.url} tabindex=${tab}
       aria-label=${f.name}></video>` : nothing}
