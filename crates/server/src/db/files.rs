@@ -258,3 +258,15 @@ pub async fn claim_own_unattached(c: Conn<'_>, id: &str, uploader_id: &str) -> s
 pub async fn delete(c: Conn<'_>, id: &str) -> sqlx::Result<()> {
     on!(c, |e| { sqlx::query("DELETE FROM files WHERE id = $1").bind(id).execute(e).await.map(drop) })
 }
+
+/// The text of a plain-text file, for search.
+pub async fn set_text(c: Conn<'_>, id: &str, text: &str) -> sqlx::Result<()> {
+    on!(c, |e| {
+        sqlx::query("UPDATE files SET text_content = $2 WHERE id = $1")
+            .bind(id)
+            .bind(text)
+            .execute(e)
+            .await
+            .map(drop)
+    })
+}

@@ -326,3 +326,24 @@ pub async fn mentioning(
         .await
     })
 }
+
+/// The messages with these ids, in no particular order.
+pub async fn by_ids(c: Conn<'_>, ids: &[&str]) -> sqlx::Result<Vec<MessageRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = numbered_rows(
+        concat!("SELECT ", message_columns!(), " FROM messages WHERE id IN ("),
+        "?",
+        ids.len(),
+        1,
+    );
+    sql.push(')');
+    on!(c, |e| {
+        let mut query = sqlx::query_as(AssertSqlSafe(sql));
+        for id in ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(e).await
+    })
+}

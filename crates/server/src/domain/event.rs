@@ -40,6 +40,9 @@ pub enum Event {
         #[serde(default)]
         reply_user_ids: Vec<String>,
     },
+    /// The channel's note was saved as `version` by `editor_id`.
+    #[serde(rename = "note.updated")]
+    NoteUpdated { version: i64, editor_id: String },
 }
 
 impl Event {
@@ -57,6 +60,7 @@ impl Event {
             Event::ReactionRemoved { .. } => "reaction.removed",
             Event::MessagePinned { .. } => "message.pinned",
             Event::MessageUnpinned { .. } => "message.unpinned",
+            Event::NoteUpdated { .. } => "note.updated",
         }
     }
 

@@ -6,6 +6,7 @@ pub mod files;
 pub mod markdown;
 pub mod models;
 pub mod roles;
+pub mod search;
 pub mod validate;
 
 use time::OffsetDateTime;

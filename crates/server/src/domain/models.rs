@@ -193,3 +193,33 @@ pub struct MessageVersion {
     pub content: String,
     pub edited_at: String,
 }
+
+/// A channel's note, or one's own in a workspace. Before the first save: version 0, empty.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Note {
+    pub content: String,
+    pub html: String,
+    pub version: i64,
+    pub updated_at: Option<String>,
+    pub last_edited_by: Option<String>,
+}
+
+/// One kept version of a note, listed.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct NoteVersionInfo {
+    pub version: i64,
+    pub edited_by: Option<String>,
+    pub edited_at: String,
+    /// Characters.
+    pub length: i64,
+}
+
+/// One kept version of a note, whole.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct NoteVersion {
+    pub version: i64,
+    pub content: String,
+    pub html: String,
+    pub edited_by: Option<String>,
+    pub edited_at: String,
+}

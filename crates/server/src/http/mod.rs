@@ -7,8 +7,10 @@ pub mod extract;
 mod files;
 mod groups;
 mod messages;
+mod notes;
 mod ops;
 mod reactions;
+mod search;
 pub mod serve;
 mod threads;
 mod users;
@@ -73,6 +75,8 @@ pub fn api() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(groups::router())
         .merge(messages::router())
         .merge(files::router())
+        .merge(notes::router())
+        .merge(search::router())
         .merge(reactions::router())
         .merge(threads::router())
         .merge(ws::router())

@@ -26,6 +26,8 @@ pub const MAX_AVATAR_BYTES: u64 = 2 * 1024 * 1024;
 /// Uploads never attached are purged after this; so are the bytes of hidden files.
 pub const UNATTACHED_KEEP_MS: i64 = 24 * 3600 * 1000;
 pub const HIDDEN_KEEP_MS: i64 = 24 * 3600 * 1000;
+/// Text of a plain-text file kept for search.
+const MAX_TEXT_BYTES: u64 = 200 * 1024;
 /// Files purged per upkeep pass at most.
 const PURGE_BATCH: i64 = 200;
 
@@ -212,6 +214,9 @@ pub async fn store(
         }
     }
     db::files::insert(tx.c(), &row).await?;
+    if row.mime_type == kinds::TEXT {
+        db::files::set_text(tx.c(), &row.id, &text_of(&upload.path).await?).await?;
+    }
     state.commit(tx).await?;
     let stored = async {
         state.storage.put_file(&key, &upload.path).await?;
@@ -233,6 +238,15 @@ pub async fn store(
     state.metrics.upload_bytes.inc_by(upload.size);
     tracing::info!(file = %row.id, user = %user_id, mime = %row.mime_type, size = row.size, "file stored");
     Ok(row.to_api())
+}
+
+/// Searchable text of a plain-text file: its first [`MAX_TEXT_BYTES`], NULs dropped.
+async fn text_of(path: &Path) -> ApiResult<String> {
+    use tokio::io::AsyncReadExt;
+    let file = tokio::fs::File::open(path).await.map_err(|e| ApiError::Internal(e.into()))?;
+    let mut head = Vec::with_capacity(MAX_TEXT_BYTES as usize);
+    file.take(MAX_TEXT_BYTES).read_to_end(&mut head).await.map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(String::from_utf8_lossy(&head).replace('\0', ""))
 }
 
 /// Removes a file's stored bytes and preview; objects already gone are fine.

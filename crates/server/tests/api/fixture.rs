@@ -61,6 +61,13 @@ impl Fixture {
         }
         let public = owner.create_channel(&wid, "public", "public").await;
         let mid = member.send(&cid, "the member's message").await["id"].as_str().unwrap().to_string();
+        member
+            .ok(
+                Method::PUT,
+                &format!("/api/v1/channels/{cid}/note"),
+                Some(json!({"content": "the channel's note", "expected_version": 0})),
+            )
+            .await;
         let file = crate::files::uploaded(&member, &wid, "chart.png", crate::files::png(64, 48)).await;
         let fid = file["id"].as_str().unwrap().to_string();
         member

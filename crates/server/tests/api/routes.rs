@@ -55,6 +55,56 @@ pub const ROUTES: &[Route] = &[
     r("DELETE /api/v1/files/{fid}", "/api/v1/files/{fid}", None, [401, 404, 404, 409, 403]),
     r("PUT /api/v1/me/avatar", "/api/v1/me/avatar", None, [401, 415, 415, 415, 415]),
     r("GET /api/v1/avatars/{aid}", "/api/v1/avatars/{aid}", None, [401, 404, 200, 200, 200]),
+    r("GET /api/v1/channels/{cid}/note", "/api/v1/channels/{cid}/note", None, [401, 404, 404, 200, 200]),
+    // A fresh private channel per call (member and admin in it): each first save is version 1.
+    r(
+        "PUT /api/v1/channels/{cid}/note",
+        "/api/v1/channels/{fresh_private}/note",
+        Some(r#"{"content": "The plan", "expected_version": 0}"#),
+        [401, 404, 404, 200, 200],
+    ),
+    r(
+        "GET /api/v1/channels/{cid}/note/versions",
+        "/api/v1/channels/{cid}/note/versions",
+        None,
+        [401, 404, 404, 200, 200],
+    ),
+    r(
+        "GET /api/v1/channels/{cid}/note/versions/{n}",
+        "/api/v1/channels/{cid}/note/versions/1",
+        None,
+        [401, 404, 404, 200, 200],
+    ),
+    r(
+        "GET /api/v1/workspaces/{wid}/notes/me",
+        "/api/v1/workspaces/{wid}/notes/me",
+        None,
+        [401, 404, 200, 200, 200],
+    ),
+    r(
+        "PUT /api/v1/workspaces/{wid}/notes/me",
+        "/api/v1/workspaces/{wid}/notes/me",
+        Some(r#"{"content": "mine", "expected_version": 0}"#),
+        [401, 404, 200, 200, 200],
+    ),
+    r(
+        "GET /api/v1/workspaces/{wid}/notes/me/versions",
+        "/api/v1/workspaces/{wid}/notes/me/versions",
+        None,
+        [401, 404, 200, 200, 200],
+    ),
+    r(
+        "GET /api/v1/workspaces/{wid}/notes/me/versions/{n}",
+        "/api/v1/workspaces/{wid}/notes/me/versions/1",
+        None,
+        [401, 404, 200, 200, 200],
+    ),
+    r(
+        "GET /api/v1/workspaces/{wid}/search",
+        "/api/v1/workspaces/{wid}/search?q=message",
+        None,
+        [401, 404, 200, 200, 200],
+    ),
     r(
         "POST /api/v1/workspaces",
         "/api/v1/workspaces",
