@@ -5,6 +5,7 @@
 mod api;
 mod fanout;
 mod idle;
+mod search;
 mod send;
 mod stats;
 mod team;
@@ -92,6 +93,26 @@ enum Scenario {
         /// Photos uploaded per size.
         #[arg(long, default_value_t = 5)]
         images_each: usize,
+    },
+    /// Search latency by kind of query (word, phrase, prefix, filters) in a workspace seeded
+    /// with `ocomms admin seed-messages`.
+    Search {
+        /// One of the seeded accounts.
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "benchmark password")]
+        password: String,
+        #[arg(long)]
+        workspace: String,
+        /// A seeded person's handle, for from:@handle.
+        #[arg(long)]
+        handle: String,
+        /// A seeded channel's name, for in:#channel.
+        #[arg(long, default_value = "bench-3")]
+        channel: String,
+        /// Times each query runs.
+        #[arg(long, default_value_t = 200)]
+        count: usize,
     },
     /// Open N sockets and hold them: handshake latency and server memory per socket.
     Idle {
@@ -200,6 +221,28 @@ async fn main() -> anyhow::Result<()> {
                     t.jpeg_bytes / 1024,
                     t.server_ms_per_megapixel,
                     t.upload.line("upload")
+                );
+            }
+            serde_json::to_string_pretty(&report)?
+        }
+        Scenario::Search { email, password, workspace, handle, channel, count } => {
+            let plan = search::Plan {
+                email,
+                password,
+                workspace_id: workspace,
+                handle,
+                channel,
+                count: count.max(1),
+            };
+            let report = search::run(&api, &urls[0], plan).await?;
+            for q in &report.queries {
+                println!(
+                    "{:<32} {:<44} {:>3}{}  {}",
+                    q.kind,
+                    q.q,
+                    q.first_page,
+                    if q.more { "+" } else { " " },
+                    q.latency.line("search")
                 );
             }
             serde_json::to_string_pretty(&report)?

@@ -13,6 +13,9 @@ pub async fn run(global: &GlobalArgs, command: AdminCommand) -> anyhow::Result<(
     let result = match command {
         AdminCommand::CreateUser { email, name, admin } => create_user(&db, &email, &name, admin).await,
         AdminCommand::ResetPassword { email } => reset_password(&db, &email).await,
+        AdminCommand::SeedMessages { messages, channels, without_search_index } => {
+            crate::seed::run(&db, messages, channels, without_search_index).await
+        }
     };
     db.close().await;
     result

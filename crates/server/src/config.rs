@@ -45,6 +45,20 @@ pub enum AdminCommand {
         #[arg(long)]
         email: String,
     },
+    /// For benchmarks, on a scratch database: a new workspace with ten people and `--channels`
+    /// channels, filled with `--messages` generated messages written in bulk (each batch one
+    /// transaction with its seqs, events and search index, as sends are). Prints the workspace
+    /// and the accounts (password "benchmark password").
+    SeedMessages {
+        #[arg(long, default_value_t = 1_000_000)]
+        messages: u64,
+        #[arg(long, default_value_t = 20)]
+        channels: u32,
+        /// Drop the full-text index first, to measure what it costs writes (the database's
+        /// search stops working: use a scratch database).
+        #[arg(long)]
+        without_search_index: bool,
+    },
 }
 
 /// Options every subcommand shares.

@@ -22,6 +22,7 @@ pub mod error;
 pub mod gateway;
 pub mod http;
 pub mod metrics;
+pub mod seed;
 pub mod service;
 pub mod state;
 pub mod storage;

@@ -131,13 +131,46 @@ pub async fn messages(
             sql.push(" ORDER BY m.created_at DESC, m.id DESC");
         }
         (Conn::Sqlite(_), Some(text)) => {
-            sql.push("SELECT m.id, snippet(search_messages, 0, char(1), char(2), '…', 24) FROM search_messages JOIN messages m ON m.rowid = search_messages.rowid WHERE search_messages MATCH ").text(text);
+            // The index drives (CROSS JOIN keeps SQLite from probing it once per message of a
+            // filter), and snippets are made for the page only, not for every match.
+            sql.push("SELECT m.rowid, m.id FROM search_messages CROSS JOIN messages m ON m.rowid = search_messages.rowid WHERE search_messages MATCH ").text(text);
             message_filters(&mut sql, filter);
             sql.push(if by_date {
                 " ORDER BY m.created_at DESC"
             } else {
-                " ORDER BY bm25(search_messages), m.created_at DESC"
+                " ORDER BY search_messages.rank, m.created_at DESC"
             });
+            sql.push(" LIMIT ").int(limit).push(" OFFSET ").int(offset);
+            let Conn::Sqlite(e) = c else { unreachable!("matched above") };
+            let Sql { text: page_sql, binds } = sql;
+            let page: Vec<(i64, String)> =
+                bound!(sqlx::query_as(AssertSqlSafe(page_sql)), &binds).fetch_all(&mut *e).await?;
+            if page.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut snippets = Sql::default();
+            snippets
+                .push("SELECT rowid, snippet(search_messages, 0, char(1), char(2), '…', 24) FROM search_messages WHERE search_messages MATCH ")
+                .text(text)
+                .push(" AND rowid IN (");
+            for (i, (rowid, _)) in page.iter().enumerate() {
+                if i > 0 {
+                    snippets.push(", ");
+                }
+                snippets.int(*rowid);
+            }
+            snippets.push(")");
+            let Sql { text: snippet_sql, binds } = snippets;
+            let made: Vec<(i64, String)> =
+                bound!(sqlx::query_as(AssertSqlSafe(snippet_sql)), &binds).fetch_all(&mut *e).await?;
+            return Ok(page
+                .into_iter()
+                .map(|(rowid, id)| {
+                    let snippet =
+                        made.iter().find(|(r, _)| *r == rowid).map(|(_, s)| s.clone()).unwrap_or_default();
+                    (id, snippet)
+                })
+                .collect());
         }
         (Conn::Postgres(_), Some(text)) => {
             sql.push("SELECT hit.id, ts_headline('simple', hit.content, to_tsquery('simple', ").text(text);

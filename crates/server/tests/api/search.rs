@@ -244,3 +244,45 @@ async fn results_only_from_what_you_can_read_now(backend: Backend) {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 both!(results_only_from_what_you_can_read_now);
+
+/// The benchmark's seeding writes what sends write: messages with consecutive seqs and their
+/// events, found by search.
+async fn seeded_messages_are_logged_and_found(backend: Backend) {
+    let server = TestServer::start(backend).await;
+    let db =
+        ocomms::db::Db::connect(server.database_url.as_deref(), server.data_dir.path(), 2).await.unwrap();
+    ocomms::seed::run(&db, 2500, 2, false).await.unwrap();
+    let count = |sql: &'static str| {
+        let db = db.clone();
+        async move {
+            let mut rd = db.read().await.unwrap();
+            ocomms::on!(rd.c(), |e| sqlx::query_scalar::<_, i64>(sql).fetch_one(e).await.unwrap())
+        }
+    };
+    assert_eq!(count("SELECT COUNT(*) FROM messages").await, 2500);
+    assert_eq!(count("SELECT COUNT(*) FROM channel_events WHERE type = 'message.created'").await, 2500);
+    assert_eq!(count("SELECT CAST(SUM(last_seq) AS BIGINT) FROM channels").await, 2500, "no gaps, no reuse");
+    let email: String = {
+        let mut rd = db.read().await.unwrap();
+        ocomms::on!(rd.c(), |e| sqlx::query_scalar("SELECT email FROM users WHERE email LIKE 'seed0-%'")
+            .fetch_one(e)
+            .await
+            .unwrap())
+    };
+    let mut seeded = server.anonymous();
+    let (status, body) =
+        seeded.post("/api/v1/auth/login", json!({"email": email, "password": "benchmark password"})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    seeded.token = Some(body["token"].as_str().unwrap().to_string());
+    let wid = seeded.ok(Method::GET, "/api/v1/workspaces", None).await["workspaces"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let found = search(&seeded, &wid, "deployment").await;
+    assert!(
+        !contents(&found).is_empty() && contents(&found).iter().all(|c| c.contains("deployment")),
+        "{found}"
+    );
+    db.close().await;
+}
+both!(seeded_messages_are_logged_and_found);
