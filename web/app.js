@@ -22,6 +22,9 @@ import { watchExpiry } from './ui/status.js';
 import { loadSaved } from './api/marks.js';
 import { isView } from './state/views.js';
 import { notifyFrame } from './ui/notifications.js';
+import { mountSearchView, configureSearch, installSearchKeys } from './ui/search.js';
+import { parseSearchUrl, searchPath } from './state/search.js';
+import { mountNotes, noteUpdated } from './ui/notes.js';
 
 const root = /** @type {HTMLElement} */ (document.getElementById('app'));
 /** Phones show one column: the channel list, or a conversation slid in over it. */
@@ -31,7 +34,7 @@ const phone = matchMedia('(max-width: 768px)');
 /** @type {() => void} */ let unmountSidebar = () => {};
 /** @type {() => void} */ let unmountHeader = () => {};
 /** @type {(() => void) | null} */ let unmountPanel = null;
-/** Which panel is open beside the channel. @type {'members' | 'thread' | null} */ let panelKind = null;
+/** Which panel is open beside the channel. @type {'members' | 'thread' | 'notes' | 'my-notes' | null} */ let panelKind = null;
 /** @type {{header: HTMLElement, channel: HTMLElement, panel: HTMLElement} | null} */ let pane = null;
 
 /** One dispatch for every frame; an unknown type is logged loudly. @param {any} frame */
@@ -48,6 +51,11 @@ function onFrame(frame) {
     case 'reaction.added': case 'reaction.removed': case 'message.pinned': case 'message.unpinned':
       // Decided once the frame is applied: a repeat or one caught up already does not notify twice.
       chat.onPersistent(frame).then((fresh) => { if (fresh) notifyFrame(frame, navigation); });
+      break;
+    case 'note.updated':
+      // In the channel's log like a message (its seq counts); the open notes panel decides the rest.
+      chat.onPersistent(frame);
+      noteUpdated(frame);
       break;
     case 'member.updated': setRole(frame.workspace_id, frame.user_id, frame.role); break;
     case 'user.updated': putUser(frame.user); break;
@@ -172,11 +180,13 @@ async function openWorkspace(wid, cid, view) {
   unmountSidebar = mountSidebar(sidebar, {
     ...workspaceActions(wid, navigation), open: (id) => openChannel(id), theme: setTheme, switchWorkspace: (id) => switchTo(id),
     browse: () => browseChannels({ join: (id) => chat.join(id), openChannel }), newDm: () => pickDm({ openDm }), view: (kind) => openView(kind),
+    myNotes: () => (panelKind === 'my-notes' ? closePanel() : openNotes('personal')), myNotesOpen: () => panelKind === 'my-notes',
     logout: async () => { socket?.stop(); await post('/auth/logout').catch(() => {}); setLoggedOut(true); location.href = '/'; },
   });
   const first = cid && store.channels.has(cid) ? cid : defaultChannel();
   // On a phone the channel list is home; a channel opens when asked for (or linked to).
   if (isView(view)) openView(/** @type {string} */ (view));
+  else if (view === 'search' && parseSearchUrl(location.search).q.trim()) { const s = parseSearchUrl(location.search); openSearch(s.q, s.sort); }
   else if (first && (!phone.matches || cid)) openChannel(first);
   else history.replaceState(null, '', `/w/${wid}`);
   if (!socket) {
@@ -220,6 +230,7 @@ function openChannel(cid) {
   if (!cid || !pane) return;
   const { header, channel } = pane;
   const panelWasOpen = panelKind === 'members';
+  const notesWereOpen = panelKind === 'notes' || panelKind === 'my-notes' ? panelKind : null;
   closePanel();
   unmountChannel();
   unmountHeader();
@@ -230,11 +241,13 @@ function openChannel(cid) {
   unmountHeader = mountHeader(header, cid, {
     members: (adding) => (panelKind === 'members' && !adding ? closePanel() : openPanel(cid, adding)),
     panelOpen: () => panelKind === 'members',
+    notes: () => (panelKind === 'notes' ? closePanel() : openNotes('channel')), notesOpen: () => panelKind === 'notes',
     leave: () => channelMenu.leave(cid), archive: (archived) => channelMenu.archive(cid, archived), copyLink: () => channelMenu.copyLink(cid),
     back: () => backToList(),
   });
   unmountChannel = mountChannel(channel, cid, (frame) => socket?.send(frame), { openThread: (rootId) => openThread(rootId, cid) });
   if (panelWasOpen && !phone.matches) openPanel(cid);
+  if (notesWereOpen && !phone.matches) openNotes(notesWereOpen === 'notes' ? 'channel' : 'personal');
 }
 
 /** Shows a view (threads, mentions, saved) in the main pane instead of a channel. @param {string} kind */
@@ -261,6 +274,26 @@ function openView(kind) {
   changed('channels');
 }
 
+/** Shows a search's results in the main pane (`/w/{wid}/search?q=…`); the box that ran it keeps
+ * the focus on a desktop. @param {string} q @param {import('./state/search.js').Sort} [sort] */
+function openSearch(q, sort = 'relevance') {
+  if (!pane || !store.workspaceId) return;
+  const { header, channel } = pane;
+  const focusBox = !phone.matches && Boolean(document.activeElement?.closest('.pane-header .search-box'));
+  closePanel();
+  unmountChannel();
+  unmountHeader();
+  unmountHeader = () => {};
+  store.channelId = null;
+  store.view = 'search';
+  document.body.classList.add('pane-open');
+  history.replaceState(null, '', searchPath(store.workspaceId, { q, sort }));
+  const teardown = mountSearchView(header, channel, { q, sort }, { back: () => backToList(), focusBox });
+  unmountChannel = () => { teardown(); store.view = null; changed('view'); };
+  changed('view');
+  changed('channels');
+}
+
 /** @param {string} cid @param {boolean} [adding] */
 function openPanel(cid, adding = false) {
   if (!pane) return;
@@ -280,6 +313,23 @@ function openThread(rootId, cid) {
   pane.panel.closest('.main')?.classList.add('main--panel');
   unmountPanel = mountThread(pane.panel, cid, rootId, { close: closeThread, sendFrame: (frame) => socket?.send(frame) });
   panelKind = 'thread';
+  changed('panel');
+}
+
+/** Opens the notes panel: the open channel's note, or one's personal note of the workspace (on a
+ * phone with only the list showing, over the default channel). @param {'channel' | 'personal'} kind */
+function openNotes(kind) {
+  if (!pane || !store.workspaceId) return;
+  if (kind === 'personal' && !store.channelId && !store.view) openChannel(defaultChannel() ?? '');
+  const cid = store.channelId;
+  if (kind === 'channel' && !cid) return;
+  closePanel();
+  pane.panel.closest('.main')?.classList.add('main--panel');
+  const ref = kind === 'channel' ? { kind, channelId: /** @type {string} */ (cid) } : { kind, workspaceId: store.workspaceId };
+  // Closing gives the focus back to what opened it (the header's Notes button, the sidebar's My notes).
+  const opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+  unmountPanel = mountNotes(pane.panel, /** @type {import('./api/notes.js').NoteRef} */ (ref), { close: () => { closePanel(); if (opener?.isConnected) opener.focus(); } });
+  panelKind = kind === 'channel' ? 'notes' : 'my-notes';
   changed('panel');
 }
 
@@ -333,6 +383,12 @@ phone.addEventListener('change', () => {
 /** How the chrome's actions move between views. */
 const navigation = { openChannel, switchTo, defaultChannel, openThread };
 const channelMenu = channelActions(navigation);
+configureSearch({
+  openSearch, openChannel, openThread, openDm: (ids) => { openDm(ids); },
+  openNote: (cid) => { if (cid) openChannel(cid); openNotes(cid ? 'channel' : 'personal'); },
+});
+// Ctrl/Cmd+F and `/`: the search box.
+installSearchKeys();
 
 // Ctrl/Cmd+K: jump to a channel or person.
 document.addEventListener('keydown', (e) => {

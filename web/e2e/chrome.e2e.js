@@ -366,8 +366,8 @@ export async function run({ browser, base, step, shots, WAIT }) {
     // A menu closes on an outside tap, and on Esc.
     await phone.locator('.sidebar__me').tap();
     await phone.getByRole('menu', { name: 'You' }).waitFor({ timeout: WAIT });
-    // The tap lands on a row: it closes the menu and does nothing else.
-    const row = await general.boundingBox();
+    // The tap lands on a row (the first, above where the menu opens): it closes the menu and does nothing else.
+    const row = await phone.locator('.nav__views .nav__item').first().boundingBox();
     await phone.touchscreen.tap(row.x + row.width / 2, row.y + row.height / 2);
     await phone.getByRole('menu').waitFor({ state: 'detached', timeout: WAIT });
     await phone.waitForTimeout(300);

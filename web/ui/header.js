@@ -12,9 +12,11 @@ import { icon } from './icons.js';
 import { togglePins, closePins } from './pins.js';
 import { loadPins } from '../api/marks.js';
 import { channelPreferences, toggleMute } from './notify-prefs.js';
+import { noteIcon } from './notes.js';
+import './search.js';
 
 /**
- * @typedef {{members: (adding?: boolean) => void, panelOpen: () => boolean, leave: () => void,
+ * @typedef {{members: (adding?: boolean) => void, panelOpen: () => boolean, notes: () => void, notesOpen: () => boolean, leave: () => void,
  *   archive: (archived: boolean) => void, copyLink: () => void, back: () => void}} HeaderActions
  */
 
@@ -91,6 +93,7 @@ export function mountHeader(root, cid, actions) {
         <div class="pane-header__topic-row">${topic}</div>
         ${error ? html`<p class="pane-header__error" id="topic-error" role="alert">${error}</p>` : nothing}
       </div>
+      <oc-search-box class="pane-header__search"></oc-search-box>
       ${pins > 0 ? html`<button type="button" class="pane-header__pins" aria-haspopup="dialog" aria-expanded="false"
           aria-label="${pins} pinned message${pins === 1 ? '' : 's'}" title="Pinned messages"
           @click=${(/** @type {Event} */ e) => togglePins(/** @type {HTMLElement} */ (e.currentTarget), cid)}>${icon('pin')}<span>${pins}</span></button>` : nothing}
@@ -99,6 +102,8 @@ export function mountHeader(root, cid, actions) {
           @click=${() => actions.members()}>
         <span class="stack">${members.slice(0, 3).map((id) => avatar(id, 24))}</span>
         <span class="pane-header__count">${count ?? ''}</span></button>`}
+      <button type="button" class="icon-button pane-header__notes" aria-label="Notes" title="Channel notes" aria-expanded=${String(actions.notesOpen())}
+        @click=${actions.notes}>${noteIcon}</button>
       <button type="button" class="icon-button" aria-label="Channel menu" title="Channel menu" aria-haspopup="menu" aria-expanded="false"
         @click=${channelMenu}>⋯</button>`, root);
   };

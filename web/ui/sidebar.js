@@ -16,11 +16,13 @@ import { activeStatus, dndActive, statusLine } from '../state/status.js';
 import { looksUnread, isMuted } from '../state/unread.js';
 import { notifyBar, notifyMenuEntries, mutedIcon } from './notifications.js';
 import { workspacePreferences } from './notify-prefs.js';
+import { noteIcon } from './notes.js';
 
 /**
  * @typedef {{open: (cid: string) => void, newChannel: () => void, browse: () => void, newDm: () => void,
  *   invite: () => void, profile: () => void, status: () => void, theme: (choice: string) => void, logout: () => void,
- *   switchWorkspace: (wid: string) => void, newWorkspace: () => void, view: (kind: string) => void}} SidebarActions
+ *   switchWorkspace: (wid: string) => void, newWorkspace: () => void, view: (kind: string) => void,
+ *   myNotes: () => void, myNotesOpen: () => boolean}} SidebarActions
  */
 
 /** Sections folded by the reader (remembered for the page's life). */
@@ -101,7 +103,9 @@ export function mountSidebar(root, actions) {
           aria-current=${store.view === kind ? 'page' : nothing}
           @click=${(/** @type {MouseEvent} */ e) => { if (e.ctrlKey || e.metaKey || e.shiftKey) return; e.preventDefault(); actions.view(kind); }}>
           <span class="nav__icon" aria-hidden="true">${drawIcon(glyph)}</span><span class="nav__label">${name}</span>${kind === 'threads' && unreadThreads(store.threadUnread)
-            ? html`<span class="visually-hidden">, unread replies</span>` : nothing}</a></li>`)}</ul>
+            ? html`<span class="visually-hidden">, unread replies</span>` : nothing}</a></li>`)}
+          <li><button type="button" class="nav__item nav__button${actions.myNotesOpen() ? ' nav__item--active' : ''}" aria-expanded=${String(actions.myNotesOpen())}
+            @click=${actions.myNotes}><span class="nav__icon" aria-hidden="true">${noteIcon}</span><span class="nav__label">My notes</span></button></li></ul>
         <section class="nav__group">
           ${sectionHead('Channels', 'Create a channel', actions.newChannel)}
           <ul>${repeat(visible('Channels', channels), (c) => c.id, row)}</ul>
@@ -124,7 +128,7 @@ export function mountSidebar(root, actions) {
   };
   draw();
   return subscribe((what) => {
-    if (['channels', 'presence', 'connection', 'all', 'users', 'view', 'notify', 'threads'].includes(what)) draw();
+    if (['channels', 'presence', 'connection', 'all', 'users', 'view', 'notify', 'threads', 'panel'].includes(what)) draw();
   });
 }
 
