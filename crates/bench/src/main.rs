@@ -100,7 +100,8 @@ enum Scenario {
         /// One of the seeded accounts.
         #[arg(long)]
         email: String,
-        #[arg(long, default_value = "benchmark password")]
+        /// The password seed-messages printed.
+        #[arg(long)]
         password: String,
         #[arg(long)]
         workspace: String,

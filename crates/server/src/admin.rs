@@ -14,7 +14,7 @@ pub async fn run(global: &GlobalArgs, command: AdminCommand) -> anyhow::Result<(
         AdminCommand::CreateUser { email, name, admin } => create_user(&db, &email, &name, admin).await,
         AdminCommand::ResetPassword { email } => reset_password(&db, &email).await,
         AdminCommand::SeedMessages { messages, channels, without_search_index } => {
-            crate::seed::run(&db, messages, channels, without_search_index).await
+            crate::seed::run(&db, messages, channels, without_search_index).await.map(drop)
         }
     };
     db.close().await;

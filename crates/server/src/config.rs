@@ -45,10 +45,10 @@ pub enum AdminCommand {
         #[arg(long)]
         email: String,
     },
-    /// For benchmarks, on a scratch database: a new workspace with ten people and `--channels`
-    /// channels, filled with `--messages` generated messages written in bulk (each batch one
-    /// transaction with its seqs, events and search index, as sends are). Prints the workspace
-    /// and the accounts (password "benchmark password").
+    /// For benchmarks, on an empty scratch database (it refuses one with messages): a new
+    /// workspace with ten people and `--channels` channels, filled with `--messages` generated
+    /// messages written in bulk (each batch one transaction with its seqs, events and search
+    /// index, as sends are). Prints the workspace and the accounts with their random password.
     SeedMessages {
         #[arg(long, default_value_t = 1_000_000)]
         messages: u64,

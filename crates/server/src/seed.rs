@@ -54,14 +54,40 @@ fn vocabulary() -> Vec<String> {
     words
 }
 
-pub async fn run(db: &Db, messages: u64, channels: u32, without_search_index: bool) -> anyhow::Result<()> {
+/// What was seeded: the workspace, the accounts and their (random) password.
+pub struct Seeded {
+    pub workspace_id: String,
+    pub emails: Vec<String>,
+    pub password: String,
+}
+
+/// Seeds a database that has no messages yet (a scratch database: it refuses any other).
+pub async fn run(
+    db: &Db,
+    messages: u64,
+    channels: u32,
+    without_search_index: bool,
+) -> anyhow::Result<Seeded> {
+    let existing: i64 = {
+        let mut rd = db.read().await?;
+        crate::on!(rd.c(), |e| sqlx::query_scalar("SELECT COUNT(*) FROM messages").fetch_one(e).await)?
+    };
+    if existing > 0 {
+        anyhow::bail!(
+            "this database has {existing} messages: seed-messages only fills an empty scratch database"
+        );
+    }
     if without_search_index {
         drop_search_index(db).await?;
     }
     let now = now_ms();
     let stamp = now.to_string();
+    let plain: String = {
+        use rand::Rng;
+        rand::rng().sample_iter(rand::distr::Alphanumeric).take(20).map(char::from).collect()
+    };
     let password = crate::service::auth::Passwords::new()
-        .hash("benchmark password".to_string())
+        .hash(plain.clone())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut tx = db.begin().await?;
@@ -201,7 +227,7 @@ pub async fn run(db: &Db, messages: u64, channels: u32, without_search_index: bo
     println!("workspace {workspace_id}");
     println!("channels {}", channel_ids.join(","));
     println!(
-        "accounts {} (password \"benchmark password\"), handles {}",
+        "accounts {} (password {plain}), handles {}",
         people.iter().map(|p| p.email.as_str()).collect::<Vec<_>>().join(","),
         people.iter().map(|p| p.mention_key.as_str()).collect::<Vec<_>>().join(",")
     );
@@ -210,7 +236,7 @@ pub async fn run(db: &Db, messages: u64, channels: u32, without_search_index: bo
         written as f64 / seconds,
         if without_search_index { " (without the search index)" } else { "" }
     );
-    Ok(())
+    Ok(Seeded { workspace_id, emails: people.iter().map(|p| p.email.clone()).collect(), password: plain })
 }
 
 async fn drop_search_index(db: &Db) -> anyhow::Result<()> {

@@ -136,9 +136,9 @@ pub async fn messages(
             sql.push("SELECT m.rowid, m.id FROM search_messages CROSS JOIN messages m ON m.rowid = search_messages.rowid WHERE search_messages MATCH ").text(text);
             message_filters(&mut sql, filter);
             sql.push(if by_date {
-                " ORDER BY m.created_at DESC"
+                " ORDER BY m.created_at DESC, m.id DESC"
             } else {
-                " ORDER BY search_messages.rank, m.created_at DESC"
+                " ORDER BY search_messages.rank, m.created_at DESC, m.id DESC"
             });
             sql.push(" LIMIT ").int(limit).push(" OFFSET ").int(offset);
             let Conn::Sqlite(e) = c else { unreachable!("matched above") };
@@ -173,21 +173,21 @@ pub async fn messages(
                 .collect());
         }
         (Conn::Postgres(_), Some(text)) => {
-            sql.push("SELECT hit.id, ts_headline('simple', hit.content, to_tsquery('simple', ").text(text);
+            sql.push("SELECT hit.id, ts_headline('simple', regexp_replace(hit.content, '[-./@:_~?=&#%+<>\\\\]+', ' ', 'g'), to_tsquery('simple', ").text(text);
             sql.push("), ").text(&headline_options(24));
             sql.push(") FROM (SELECT m.id, m.content, m.created_at, ts_rank_cd(m.search, q) AS rank FROM messages m, to_tsquery('simple', ").text(text);
             sql.push(") q WHERE m.search @@ q");
             message_filters(&mut sql, filter);
             let order = if by_date {
-                " ORDER BY m.created_at DESC"
+                " ORDER BY m.created_at DESC, m.id DESC"
             } else {
-                " ORDER BY rank DESC, m.created_at DESC"
+                " ORDER BY rank DESC, m.created_at DESC, m.id DESC"
             };
             sql.push(order).push(" LIMIT ").int(limit).push(" OFFSET ").int(offset).push(") hit");
             sql.push(if by_date {
-                " ORDER BY hit.created_at DESC"
+                " ORDER BY hit.created_at DESC, hit.id DESC"
             } else {
-                " ORDER BY hit.rank DESC, hit.created_at DESC"
+                " ORDER BY hit.rank DESC, hit.created_at DESC, hit.id DESC"
             });
             return run(c, sql).await;
         }
@@ -228,7 +228,7 @@ pub async fn notes(
             sql.push(" ORDER BY bm25(search_notes) LIMIT ").int(limit);
         }
         Conn::Postgres(_) => {
-            sql.push("SELECT n.channel_id, n.version, n.updated_at, ts_headline('simple', n.content, q, ")
+            sql.push("SELECT n.channel_id, n.version, n.updated_at, ts_headline('simple', regexp_replace(n.content, '[-./@:_~?=&#%+<>\\\\]+', ' ', 'g'), q, ")
                 .text(&headline_options(24));
             sql.push(") FROM notes n, to_tsquery('simple', ").text(text).push(") q WHERE n.search @@ q");
             scope(&mut sql);
@@ -264,7 +264,7 @@ pub async fn files(
             sql.push(" ORDER BY bm25(search_files), f.created_at DESC LIMIT ").int(limit);
         }
         Conn::Postgres(_) => {
-            sql.push("SELECT f.id, ts_headline('simple', f.name || ' ' || COALESCE(f.text_content, ''), q, ")
+            sql.push("SELECT f.id, ts_headline('simple', regexp_replace(f.name || ' ' || COALESCE(f.text_content, ''), '[-./@:_~?=&#%+<>\\\\]+', ' ', 'g'), q, ")
                 .text(&headline_options(16));
             sql.push(") FROM files f, to_tsquery('simple', ").text(text).push(") q WHERE f.search @@ q");
             scope(&mut sql);

@@ -108,11 +108,11 @@ pub fn parse(q: &str) -> Result<Query, String> {
         if let Some(phrase) = body.strip_prefix('"') {
             let inner = phrase.strip_suffix('"').unwrap_or(phrase);
             let words = words(inner);
-            let term = match words.len() {
-                0 => continue,
-                1 => Term::Word(words.into_iter().next().unwrap_or_default()),
-                _ => Term::Phrase(words),
-            };
+            if words.is_empty() {
+                continue;
+            }
+            // Quoted, even one word is matched exactly, not as a prefix.
+            let term = Term::Phrase(words);
             if negated {
                 query.excluded.push(term)
             } else {
@@ -122,7 +122,8 @@ pub fn parse(q: &str) -> Result<Query, String> {
         }
         if !negated && let Some((op, value)) = body.split_once(':') {
             let value = value.trim();
-            let known = match op.to_lowercase().as_str() {
+            let op = op.to_lowercase();
+            let known = match op.as_str() {
                 "from" => {
                     let handle = value.trim_start_matches('@').to_lowercase();
                     if handle.is_empty() {
@@ -165,15 +166,17 @@ pub fn parse(q: &str) -> Result<Query, String> {
                     let day = day_start(value).ok_or_else(|| {
                         format!("{op}: needs a date written YYYY-MM-DD, e.g. {op}:2026-12-01")
                     })?;
-                    match op {
-                        "before" => query.before = Some(query.before.map_or(day, |b| b.min(day))),
-                        "after" => {
-                            query.after = Some(query.after.map_or(day + DAY_MS, |a| a.max(day + DAY_MS)))
-                        }
-                        _ => {
-                            query.after = Some(day);
-                            query.before = Some(day + DAY_MS);
-                        }
+                    // Days are whole: after a day is from the next one; several bounds intersect.
+                    let (from, until) = match op.as_str() {
+                        "before" => (None, Some(day)),
+                        "after" => (Some(day + DAY_MS), None),
+                        _ => (Some(day), Some(day + DAY_MS)),
+                    };
+                    if let Some(from) = from {
+                        query.after = Some(query.after.map_or(from, |a| a.max(from)));
+                    }
+                    if let Some(until) = until {
+                        query.before = Some(query.before.map_or(until, |b| b.min(until)));
                     }
                     true
                 }
@@ -196,6 +199,9 @@ pub fn parse(q: &str) -> Result<Query, String> {
     if query.terms.len() + query.excluded.len() > MAX_TERMS {
         return Err(format!("at most {MAX_TERMS} words and phrases"));
     }
+    if query.from.len() + query.channels.len() > MAX_TERMS {
+        return Err(format!("at most {MAX_TERMS} from: and in: filters"));
+    }
     if !query.has_text() && !query.has_filters() {
         return Err("type something to search for".into());
     }
@@ -214,6 +220,14 @@ fn fts5_term(term: &Term) -> String {
     }
 }
 
+/// What an exclusion leaves out: the word itself, not every word it begins (`-t` is not `-t*`).
+fn exact(term: &Term) -> Term {
+    match term {
+        Term::Word(w) => Term::Phrase(vec![w.clone()]),
+        phrase => phrase.clone(),
+    }
+}
+
 /// The FTS5 MATCH expression of the query's text: terms ANDed, exclusions with NOT. None when
 /// there is no positive term (FTS5 cannot match on exclusions alone).
 pub fn fts5(query: &Query) -> Option<String> {
@@ -222,7 +236,7 @@ pub fn fts5(query: &Query) -> Option<String> {
     }
     let mut out = query.terms.iter().map(fts5_term).collect::<Vec<_>>().join(" AND ");
     for term in &query.excluded {
-        out = format!("({out}) NOT {}", fts5_term(term));
+        out = format!("({out}) NOT {}", fts5_term(&exact(term)));
     }
     Some(out)
 }
@@ -247,7 +261,7 @@ pub fn tsquery(query: &Query) -> Option<String> {
         return None;
     }
     let mut parts: Vec<String> = query.terms.iter().map(ts_term).collect();
-    parts.extend(query.excluded.iter().map(|t| format!("!{}", ts_term(t))));
+    parts.extend(query.excluded.iter().map(|t| format!("!{}", ts_term(&exact(t)))));
     Some(parts.join(" & "))
 }
 
@@ -308,6 +322,21 @@ mod tests {
         );
         assert!(q.has_file && q.is_thread && !q.has_link && !q.is_pinned);
         assert_eq!(q.after, day_start("2026-12-01"));
+        assert_eq!(
+            parse("x Before:2026-12-01").map(|q| (q.before, q.after)),
+            Ok((day_start("2026-12-01"), None))
+        );
+        let both = parse("x after:2026-11-01 on:2026-11-15").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (both.after, both.before),
+            (day_start("2026-11-15"), day_start("2026-11-16")),
+            "bounds intersect"
+        );
+        assert_eq!(
+            parse("\"deploy\"").map(|q| q.terms),
+            Ok(vec![Term::Phrase(vec!["deploy".into()])]),
+            "quoted: exact"
+        );
         let on = parse("on:2026-12-01").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((on.after, on.before), (day_start("2026-12-01"), day_start("2026-12-02")));
         // Not operators: a time, a URL, an unknown word with a colon.
@@ -327,6 +356,7 @@ mod tests {
             assert!(parse(bad).is_err(), "{bad:?} was accepted");
         }
         assert!(parse(&"word ".repeat(20)).is_err());
+        assert!(parse(&"from:@a ".repeat(20)).is_err());
         assert!(parse("has:link").is_ok(), "filters alone are a query");
     }
 
@@ -334,11 +364,11 @@ mod tests {
     fn backend_queries_quote_everything() {
         let q = parse(r#"it's "say hi" -x NEAR"#).unwrap_or_else(|e| panic!("{e}"));
         // FTS5's own syntax (NEAR, AND, quotes, *) never leaks in: every word is a quoted string.
-        assert_eq!(fts5(&q).as_deref(), Some(r#"("it s" AND "say hi" AND "near"*) NOT "x"*"#));
+        assert_eq!(fts5(&q).as_deref(), Some(r#"("it s" AND "say hi" AND "near"*) NOT "x""#));
         let ts = tsquery(&parse("o'neil \"big deal\" -nope").unwrap_or_else(|e| panic!("{e}")))
             .unwrap_or_default();
         // "o'neil" is two words side by side, as both indexes split it.
-        assert_eq!(ts, "('o' <-> 'neil') & ('big' <-> 'deal') & !'nope':*");
+        assert_eq!(ts, "('o' <-> 'neil') & ('big' <-> 'deal') & !('nope')");
         assert_eq!(fts5(&parse("has:file").unwrap_or_else(|e| panic!("{e}"))), None);
     }
 

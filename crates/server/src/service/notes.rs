@@ -104,15 +104,15 @@ pub async fn save(
     content: String,
     expected_version: i64,
 ) -> ApiResult<Saved> {
+    {
+        let mut rd = state.db.read().await?;
+        place(rd.c(), user_id, target, true).await?;
+    }
     if content.chars().count() > MAX_NOTE_CHARS {
         return Err(ApiError::TooLarge(format!("a note is at most {MAX_NOTE_CHARS} characters")));
     }
     if expected_version < 0 {
         return Err(ApiError::invalid("expected_version", "must be zero or more"));
-    }
-    {
-        let mut rd = state.db.read().await?;
-        place(rd.c(), user_id, target, true).await?;
     }
     // Rendered off the async threads, holding no connection; mentions are not resolved in notes.
     let html = state.render_markdown(content.clone(), HashMap::new()).await?;

@@ -69,10 +69,11 @@ pub struct Request {
     pub cursor: Option<String>,
 }
 
-/// A time parameter: RFC 3339, or a day `YYYY-MM-DD` (its start, UTC).
+/// A time parameter as a bound: RFC 3339, or a day `YYYY-MM-DD` read as the `before:` and
+/// `after:` operators read it (before the day starts; after it ends), UTC.
 pub fn parse_time(field: &str, raw: &str) -> ApiResult<i64> {
     if let Some(day) = search::day_start(raw) {
-        return Ok(day);
+        return Ok(if field == "after" { day + 24 * 3600 * 1000 } else { day });
     }
     time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
         .map(|t| (t.unix_timestamp_nanos() / 1_000_000) as i64)

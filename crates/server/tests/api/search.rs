@@ -109,6 +109,15 @@ async fn words_phrases_prefixes_and_operators(backend: Backend) {
     ana.ok(Method::DELETE, &format!("/api/v1/messages/{lunch_id}"), None).await;
     assert!(contents(&search(&ana, &wid, "bistro").await).is_empty());
 
+    // Exclusions leave out the word, not every word it begins; hyphenated words are phrases on
+    // both backends; operators are case-blind.
+    ben.send(&general, "yakstart deploy-prod now").await;
+    assert_eq!(contents(&search(&ana, &wid, "yakstart -d").await).len(), 1, "-d is not -d*");
+    assert_eq!(contents(&search(&ana, &wid, "\"yakstart deploy\"").await).len(), 1);
+    assert_eq!(contents(&search(&ana, &wid, "yakstart-deploy-prod").await).len(), 1);
+    assert_eq!(contents(&search(&ana, &wid, "yakstart Before:2999-01-01").await).len(), 1);
+    assert!(contents(&search(&ana, &wid, "yakstart AFTER:2999-01-01").await).is_empty());
+
     // Bad queries get a 400 naming q.
     for bad in ["", "has:cats", "before:yesterday", "-alone"] {
         let q: String = form_urlencoded::byte_serialize(bad.as_bytes()).collect();
@@ -155,6 +164,44 @@ async fn ranking_paging_notes_and_files(backend: Backend) {
     }
     let unique: std::collections::BTreeSet<_> = seen.iter().collect();
     assert_eq!((seen.len(), unique.len()), (25, 25));
+    // Sent at once (many in one millisecond), paged in sevens by either order: each exactly once.
+    let sends: Vec<_> = (0..40)
+        .map(|i| {
+            let (ana, general) = (ana.clone(), general.clone());
+            tokio::spawn(async move { ana.send(&general, &format!("tiecheck {i}")).await })
+        })
+        .collect();
+    for send in sends {
+        send.await.unwrap();
+    }
+    for sort in ["relevance", "date"] {
+        let mut ids = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let page = ana
+                .ok(
+                    Method::GET,
+                    &format!(
+                        "/api/v1/workspaces/{wid}/search?q=tiecheck&limit=7&sort={sort}&cursor={cursor}"
+                    ),
+                    None,
+                )
+                .await;
+            ids.extend(
+                page["results"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r["message"]["id"].as_str().unwrap().to_string()),
+            );
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = next.to_string(),
+                None => break,
+            }
+        }
+        let unique: std::collections::BTreeSet<_> = ids.iter().collect();
+        assert_eq!((ids.len(), unique.len()), (40, 40), "{sort}");
+    }
 
     // Notes: the channel's for those who can read it, one's own for oneself only.
     ana.ok(
@@ -251,7 +298,8 @@ async fn seeded_messages_are_logged_and_found(backend: Backend) {
     let server = TestServer::start(backend).await;
     let db =
         ocomms::db::Db::connect(server.database_url.as_deref(), server.data_dir.path(), 2).await.unwrap();
-    ocomms::seed::run(&db, 2500, 2, false).await.unwrap();
+    let seeded = ocomms::seed::run(&db, 2500, 2, false).await.unwrap();
+    assert!(ocomms::seed::run(&db, 10, 1, false).await.is_err(), "a database with messages is refused");
     let count = |sql: &'static str| {
         let db = db.clone();
         async move {
@@ -262,16 +310,10 @@ async fn seeded_messages_are_logged_and_found(backend: Backend) {
     assert_eq!(count("SELECT COUNT(*) FROM messages").await, 2500);
     assert_eq!(count("SELECT COUNT(*) FROM channel_events WHERE type = 'message.created'").await, 2500);
     assert_eq!(count("SELECT CAST(SUM(last_seq) AS BIGINT) FROM channels").await, 2500, "no gaps, no reuse");
-    let email: String = {
-        let mut rd = db.read().await.unwrap();
-        ocomms::on!(rd.c(), |e| sqlx::query_scalar("SELECT email FROM users WHERE email LIKE 'seed0-%'")
-            .fetch_one(e)
-            .await
-            .unwrap())
-    };
+    let (email, password) = (seeded.emails[0].clone(), seeded.password.clone());
     let mut seeded = server.anonymous();
     let (status, body) =
-        seeded.post("/api/v1/auth/login", json!({"email": email, "password": "benchmark password"})).await;
+        seeded.post("/api/v1/auth/login", json!({"email": email, "password": password})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     seeded.token = Some(body["token"].as_str().unwrap().to_string());
     let wid = seeded.ok(Method::GET, "/api/v1/workspaces", None).await["workspaces"][0]["id"]
