@@ -13,6 +13,7 @@ mod channels;
 mod concurrency;
 mod edge;
 mod files;
+mod files_attacks;
 mod fixture;
 mod gateway;
 mod messages;
