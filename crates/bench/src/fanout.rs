@@ -1,5 +1,7 @@
-//! `fanout`: N sockets in one channel and a poster at a steady rate; post-to-socket latency and
-//! delivered, lost, duplicated and out-of-order counts.
+//! `fanout`: N sockets in one channel and a poster at a steady rate; post-to-socket latency,
+//! delivered, lost, duplicated and out-of-order counts, and the server's CPU per delivery. With
+//! `--peer xmpp` the same scenario, through the same reader loop, runs against an XMPP server's
+//! multi-user chat room instead (`xmpp.rs`), so the two are compared like for like.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,7 +14,8 @@ use tokio::sync::{Semaphore, watch};
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::api::{self, Api, Socket};
-use crate::stats::{OpStats, rss_kib};
+use crate::stats::{OpStats, cpu_seconds, rss_kib, settled_rss_kib};
+use crate::xmpp;
 
 #[derive(Serialize)]
 pub struct FanoutReport {
@@ -27,6 +30,11 @@ pub struct FanoutReport {
     pub handshake: OpStats,
     /// Server RSS growth per socket while idle, in KiB, per server pid.
     pub rss_per_socket_kib: Vec<f64>,
+    /// CPU the server processes used while posting (and the deliveries in flight drained),
+    /// in microseconds per delivery; 0 without `--server-pid`.
+    pub server_cpu_us_per_delivery: f64,
+    /// The same for this load tool: it must stay well below the server's share of the machine.
+    pub client_cpu_us_per_delivery: f64,
 }
 
 /// The `bench <n> <t_us>` content of a `message.created` frame, if it is one.
@@ -54,7 +62,18 @@ pub struct Plan {
     pub duration: Duration,
     pub sockets_per_user: usize,
     pub server_pids: Vec<u32>,
+    /// Drive this XMPP server's room instead of OComms.
+    pub peer: Option<xmpp::Room>,
 }
+
+/// Who posts the scenario's messages.
+enum Poster {
+    OComms { user: api::User, path: String },
+    Xmpp { socket: Box<Socket>, room: xmpp::Room },
+}
+
+/// Turns a received frame into its `bench <n> <t_us>` text, if it carries one.
+type Extract = fn(&str) -> Option<&str>;
 
 /// Opens `count` sockets for `users` (round-robin), `parallel` at a time.
 pub async fn open_sockets(
@@ -62,14 +81,29 @@ pub async fn open_sockets(
     count: usize,
     parallel: usize,
 ) -> (Vec<Socket>, Vec<u64>, u64) {
+    let users = Arc::new(users.to_vec());
+    open_with(count, parallel, move |i| {
+        let users = Arc::clone(&users);
+        async move { api::connect(&users[i % users.len()]).await }
+    })
+    .await
+}
+
+/// Opens `count` sockets with `connect(i)`, `parallel` at a time: the sockets, the handshake
+/// times in microseconds, and how many failed.
+async fn open_with<F, Fut>(count: usize, parallel: usize, connect: F) -> (Vec<Socket>, Vec<u64>, u64)
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<(Socket, Duration)>> + Send + 'static,
+{
     let gate = Arc::new(Semaphore::new(parallel));
     let mut tasks = Vec::with_capacity(count);
     for i in 0..count {
-        let user = users[i % users.len()].clone();
         let gate = Arc::clone(&gate);
+        let connecting = connect(i);
         tasks.push(tokio::spawn(async move {
             let _permit = gate.acquire().await;
-            api::connect(&user).await
+            connecting.await
         }));
     }
     let (mut sockets, mut handshakes, mut errors) = (Vec::new(), Vec::new(), 0);
@@ -95,13 +129,35 @@ pub async fn open_sockets(
 }
 
 pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<FanoutReport> {
-    let users = plan.sockets.div_ceil(plan.sockets_per_user.max(1));
-    eprintln!("setting up {users} users …");
-    let team = api::team(api, urls, users, 8).await?;
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let before: Vec<Option<u64>> = plan.server_pids.iter().map(|p| rss_kib(*p)).collect();
-    eprintln!("opening {} sockets …", plan.sockets);
-    let (sockets, handshakes, handshake_errors) = open_sockets(&team.members, plan.sockets, 64).await;
+    let (mut poster, extract, ping): (Poster, Extract, Option<&'static str>);
+    let before: Vec<Option<u64>>;
+    let (sockets, handshakes, handshake_errors);
+    if let Some(room) = &plan.peer {
+        eprintln!("creating the room {} …", room.jid);
+        let (mut socket, _) = xmpp::join(room, "sender").await?;
+        xmpp::unlock(&mut socket, room).await?;
+        poster = Poster::Xmpp { socket: Box::new(socket), room: room.clone() };
+        (extract, ping) = (xmpp::bench_body, None);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        before = plan.server_pids.iter().map(|p| rss_kib(*p)).collect();
+        eprintln!("joining {} receivers …", plan.sockets);
+        let room = room.clone();
+        (sockets, handshakes, handshake_errors) = open_with(plan.sockets, 64, move |i| {
+            let room = room.clone();
+            async move { xmpp::join(&room, &format!("r{i}")).await }
+        })
+        .await;
+    } else {
+        let users = plan.sockets.div_ceil(plan.sockets_per_user.max(1));
+        eprintln!("setting up {users} users …");
+        let team = api::team(api, urls, users, 8).await?;
+        let path = format!("/api/v1/channels/{}/messages", team.general);
+        (extract, ping) = (bench_content, Some(r#"{"type":"ping"}"#));
+        before = settled_rss_kib(&plan.server_pids).await.into_iter().map(Some).collect();
+        eprintln!("opening {} sockets …", plan.sockets);
+        (sockets, handshakes, handshake_errors) = open_sockets(&team.members, plan.sockets, 64).await;
+        poster = Poster::OComms { user: team.owner, path };
+    }
     // Let the presence announcements of the connect storm drain before measuring.
     tokio::time::sleep(Duration::from_secs(3)).await;
     let rss_per_socket_kib = plan
@@ -121,15 +177,15 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
     let received = Arc::new(AtomicU64::new(0));
     let readers: Vec<_> = sockets
         .into_iter()
-        .map(|s| tokio::spawn(read_socket(s, epoch, stop.clone(), Arc::clone(&received))))
+        .map(|s| tokio::spawn(read_socket(s, epoch, stop.clone(), Arc::clone(&received), extract, ping)))
         .collect();
     let sent = Arc::new(AtomicU64::new(0));
     let progress =
         crate::stats::progress(&["posts", "deliveries"], vec![Arc::clone(&sent), Arc::clone(&received)]);
 
     eprintln!("posting {} msg/s for {:?} …", plan.rate, plan.duration);
-    let poster = &team.owner;
-    let path = format!("/api/v1/channels/{}/messages", team.general);
+    let cpu_before: Vec<Option<f64>> = plan.server_pids.iter().map(|p| cpu_seconds(*p)).collect();
+    let own_cpu_before = cpu_seconds(std::process::id());
     let interval = Duration::from_secs_f64(1.0 / plan.rate.max(0.001));
     let mut tick = tokio::time::interval(interval);
     let (mut posted, mut send_us, mut send_errors) = (0u64, Vec::new(), 0u64);
@@ -138,8 +194,13 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
         tick.tick().await;
         let t_us = epoch.elapsed().as_micros() as u64;
         let started = Instant::now();
-        match api.post(poster, &path, json!({"content": format!("bench {posted} {t_us}")})).await {
-            Ok(_) => {
+        let body = format!("bench {posted} {t_us}");
+        let outcome = match &mut poster {
+            Poster::OComms { user, path } => api.post(user, path, json!({ "content": body })).await.map(drop),
+            Poster::Xmpp { socket, room } => xmpp::post(socket, room, &body).await,
+        };
+        match outcome {
+            Ok(()) => {
                 send_us.push(started.elapsed().as_micros() as u64);
                 posted += 1;
                 sent.fetch_add(1, Ordering::Relaxed);
@@ -155,6 +216,13 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
     tokio::time::sleep(Duration::from_secs(3)).await; // deliveries in flight
     progress.abort();
     let _ = stop_tx.send(true);
+    let server_cpu_s: f64 = plan
+        .server_pids
+        .iter()
+        .zip(&cpu_before)
+        .filter_map(|(pid, before)| Some(cpu_seconds(*pid)? - (*before)?))
+        .sum();
+    let client_cpu_s = cpu_seconds(std::process::id()).zip(own_cpu_before).map_or(0.0, |(a, b)| a - b);
 
     let sockets = readers.len();
     let (mut latencies, mut delivered, mut duplicated, mut out_of_order, mut lost) = (Vec::new(), 0, 0, 0, 0);
@@ -180,7 +248,13 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
         delivery: OpStats::from_micros(latencies, 0),
         handshake: OpStats::from_micros(handshakes, handshake_errors),
         rss_per_socket_kib,
+        server_cpu_us_per_delivery: per_delivery_us(server_cpu_s, delivered),
+        client_cpu_us_per_delivery: per_delivery_us(client_cpu_s, delivered),
     })
+}
+
+fn per_delivery_us(cpu_s: f64, delivered: u64) -> f64 {
+    if delivered == 0 { 0.0 } else { cpu_s * 1e6 / delivered as f64 }
 }
 
 async fn read_socket(
@@ -188,6 +262,8 @@ async fn read_socket(
     epoch: Instant,
     mut stop: watch::Receiver<bool>,
     count: Arc<AtomicU64>,
+    extract: Extract,
+    ping_frame: Option<&'static str>,
 ) -> Seen {
     let mut seen = Seen::default();
     let mut highest: Option<u32> = None;
@@ -195,8 +271,8 @@ async fn read_socket(
     loop {
         tokio::select! {
             _ = stop.changed() => break,
-            _ = ping.tick() => {
-                if socket.send(Message::text(r#"{"type":"ping"}"#)).await.is_err() { break }
+            _ = ping.tick(), if ping_frame.is_some() => {
+                if socket.send(Message::text(ping_frame.unwrap_or_default())).await.is_err() { break }
             }
             frame = socket.next() => {
                 let Some(Ok(Message::Text(text))) = frame else {
@@ -204,7 +280,7 @@ async fn read_socket(
                 };
                 // A scan, not a JSON parse: the load generator shares the machine with the server,
                 // and parsing every frame of 10,000 sockets would cost it more than the server.
-                let Some(content) = bench_content(&text) else { continue };
+                let Some(content) = extract(&text) else { continue };
                 let mut parts = content.split(' ').skip(1);
                 let (Some(Ok(n)), Some(Ok(t_us))) = (parts.next().map(str::parse::<u32>), parts.next().map(str::parse::<u64>)) else { continue };
                 seen.latencies_us.push((epoch.elapsed().as_micros() as u64).saturating_sub(t_us));

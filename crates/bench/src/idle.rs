@@ -9,7 +9,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::api::{self, Api};
 use crate::fanout::open_sockets;
-use crate::stats::{OpStats, rss_kib};
+use crate::stats::{OpStats, settled_rss_kib};
 
 #[derive(Serialize)]
 pub struct IdleReport {
@@ -32,8 +32,9 @@ pub async fn run(
     let users = sockets.div_ceil(sockets_per_user.max(1));
     eprintln!("setting up {users} users …");
     let team = api::team(api, urls, users, 8).await?;
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    let before: Vec<u64> = pids.iter().map(|p| rss_kib(*p).unwrap_or(0)).collect();
+    eprintln!("waiting for the server's memory to settle …");
+    let before = settled_rss_kib(pids).await;
+    eprintln!("server RSS {before:?} KiB");
     eprintln!("opening {sockets} sockets …");
     let (open, handshakes, errors) = open_sockets(&team.members, sockets, 64).await;
     let count = open.len();
@@ -55,8 +56,8 @@ pub async fn run(
             })
         })
         .collect();
-    tokio::time::sleep(hold / 2).await;
-    let after: Vec<u64> = pids.iter().map(|p| rss_kib(*p).unwrap_or(0)).collect();
+    tokio::time::sleep(Duration::from_secs(3).min(hold / 2)).await;
+    let after = settled_rss_kib(pids).await;
     let mut kept = Vec::with_capacity(count);
     for holder in holders {
         if let Ok(socket) = holder.await {

@@ -10,6 +10,7 @@ mod send;
 mod stats;
 mod team;
 mod upload;
+mod xmpp;
 
 use std::time::Duration;
 
@@ -62,6 +63,18 @@ enum Scenario {
         /// Messages per second.
         #[arg(long, default_value_t = 10.0)]
         rate: f64,
+        /// Run the same scenario against a peer server instead: `xmpp` joins N anonymous
+        /// clients to a multi-user chat room over XMPP-over-WebSocket (bench/peers/run.sh).
+        #[arg(long, value_enum)]
+        peer: Option<Peer>,
+        /// The peer's XMPP-over-WebSocket endpoint.
+        #[arg(long, default_value = "ws://127.0.0.1:5280/ws")]
+        xmpp_url: String,
+        /// The peer's XMPP domain and its multi-user chat service.
+        #[arg(long, default_value = "localhost")]
+        xmpp_domain: String,
+        #[arg(long, default_value = "conference.localhost")]
+        xmpp_muc: String,
     },
     /// A realistic mix: U users over C channels and DMs, 1–2 sockets each, posting, typing and
     /// marking read at a human pace; latencies, errors, lost and duplicated deliveries.
@@ -122,6 +135,11 @@ enum Scenario {
     },
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Peer {
+    Xmpp,
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
@@ -144,8 +162,22 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", report.send.line("send"));
             serde_json::to_string_pretty(&report)?
         }
-        Scenario::Fanout { sockets, rate } => {
+        Scenario::Fanout { sockets, rate, peer, xmpp_url, xmpp_domain, xmpp_muc } => {
+            let peer = match peer {
+                None => None,
+                Some(Peer::Xmpp) => {
+                    api::check_targets(std::slice::from_ref(&xmpp_url), cli.common.allow_remote)?;
+                    let stamp =
+                        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis();
+                    Some(xmpp::Room {
+                        url: xmpp_url,
+                        domain: xmpp_domain,
+                        jid: format!("bench-{stamp}@{xmpp_muc}"),
+                    })
+                }
+            };
             let plan = fanout::Plan {
+                peer,
                 sockets,
                 rate,
                 duration,
@@ -164,6 +196,10 @@ async fn main() -> anyhow::Result<()> {
                 report.duplicated,
                 report.out_of_order,
                 report.rss_per_socket_kib
+            );
+            println!(
+                "CPU per delivery: server {:.1} µs, this load tool {:.1} µs",
+                report.server_cpu_us_per_delivery, report.client_cpu_us_per_delivery
             );
             serde_json::to_string_pretty(&report)?
         }

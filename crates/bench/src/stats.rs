@@ -51,6 +51,38 @@ pub fn rss_kib(pid: u32) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
+/// The processes' RSS once it has settled: sampled each second until three samples in a row
+/// are within 1 % of each other (or 60 s passed). After sign-ups, the server still holds password
+/// hashing memory that its allocator hands back over the next seconds; measuring sockets against
+/// an unsettled figure hides their cost (it once read 0 KiB per socket).
+pub async fn settled_rss_kib(pids: &[u32]) -> Vec<u64> {
+    let sample = || -> Vec<u64> { pids.iter().map(|p| rss_kib(*p).unwrap_or(0)).collect() };
+    let mut last = sample();
+    let mut steady = 0;
+    for _ in 0..60 {
+        if pids.is_empty() || steady >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let now = sample();
+        let close = now.iter().zip(&last).all(|(a, b)| a.abs_diff(*b) * 100 <= (*b).max(1));
+        steady = if close { steady + 1 } else { 0 };
+        last = now;
+    }
+    last
+}
+
+/// User plus system CPU time a process has used, in seconds, from /proc (all its threads).
+pub fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces; the fields after its closing parenthesis are fixed.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    // The kernel reports clock ticks; USER_HZ is 100 on every Linux this runs on.
+    Some((utime + stime) / 100.0)
+}
+
 /// Prints `label` with the per-second change of each counter, once a second, until aborted.
 pub fn progress(
     labels: &'static [&'static str],

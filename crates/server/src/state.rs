@@ -21,6 +21,9 @@ use crate::service::send_queue::SendQueue;
 use crate::service::throttle::{self, Throttle};
 use crate::storage::Storage;
 
+/// Text up to this size renders on the calling thread (see [`AppState::render_markdown`]).
+pub const INLINE_RENDER_BYTES: usize = 1024;
+
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
@@ -136,11 +139,16 @@ impl AppState {
     }
 
     /// Renders Markdown on the render pool.
+    /// Renders on the bounded pool, except short text (most messages), which renders in a few
+    /// microseconds — less than the hand-off to a pool thread and back costs.
     pub async fn render_markdown(
         &self,
         content: String,
         mentions: HashMap<String, String>,
     ) -> ApiResult<String> {
+        if content.len() <= INLINE_RENDER_BYTES {
+            return Ok(self.markdown.render(&content, &mentions));
+        }
         let markdown = Arc::clone(&self.markdown);
         self.render_pool.run(move || markdown.render(&content, &mentions)).await
     }

@@ -105,6 +105,12 @@ impl Tx {
         }
     }
 
+    /// True when this transaction holds the whole database's write lock (SQLite's
+    /// `BEGIN IMMEDIATE`), so a row lock taken only to order writers would add nothing.
+    pub fn locks_database(&self) -> bool {
+        matches!(self.inner, TxInner::Sqlite(_))
+    }
+
     /// Commits and hands back the outbox, for the caller to publish.
     pub async fn commit(self) -> sqlx::Result<Vec<Envelope>> {
         match self.inner {
@@ -156,14 +162,18 @@ impl Db {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(SQLITE_BUSY_TIMEOUT);
+        // No ping before each use: an embedded database has no connection to lose, and the ping
+        // is a round trip to the connection's thread on every request.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            .test_before_acquire(false)
             .connect_with(options.clone())
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(readers.max(1))
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            .test_before_acquire(false)
             .connect_with(options.read_only(true))
             .await?;
         Ok(Db::Sqlite { reader, writer })

@@ -160,7 +160,10 @@ async fn write_batch(db: &Db, bus: &Bus, drafts: &[&Draft]) -> Result<Vec<ApiRes
     let mut tx = db.begin().await.map_err(ApiError::from)?;
     for channel_id in channels {
         // The lock first: who may post and whether a thread root lives are decided under it.
-        db::events::lock_channel(tx.c(), channel_id).await.map_err(ApiError::from)?;
+        // (SQLite's write transaction already excludes every other writer.)
+        if !tx.locks_database() {
+            db::events::lock_channel(tx.c(), channel_id).await.map_err(ApiError::from)?;
+        }
         let accepted = accept(&mut tx, channel_id, drafts, &mut outcomes).await?;
         if accepted.is_empty() {
             continue;
