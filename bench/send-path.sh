@@ -2,8 +2,7 @@
 # The send path at idle, two ways, on SQLite (or PostgreSQL with BENCH_DATABASE_URL … postgres):
 #  1. latency: one client posts COUNT messages one after another over a kept-alive connection
 #     (a plain sentence with a link, like bench/send.lua) and, for comparison, as many GET /me;
-#     client-side p50/p99 and the server's own time (from its http_request_duration histogram
-#     mean) are printed.
+#     client-side p50/p99 are printed.
 #  2. instructions (CALLGRIND=1): the same sends under `valgrind --tool=callgrind`, counted from
 #     after the setup to after the last send, divided by COUNT — repeatable on a shared machine
 #     where times are not.
@@ -28,7 +27,7 @@ fi
 runner=()
 if [ -n "${CALLGRIND:-}" ]; then
   command -v valgrind >/dev/null || { echo "install valgrind: apt-get install valgrind" >&2; exit 1; }
-  runner=(valgrind --tool=callgrind --callgrind-out-file="$data/callgrind.out" --collect-atstart=no)
+  runner=(valgrind --tool=callgrind --callgrind-out-file="$data/callgrind.out" --instr-atstart=no)
 fi
 "${runner[@]}" "$bin" "${args[@]}" 2>"$data/server.log" &
 server=$!

@@ -31,11 +31,12 @@
 static int sockets, seconds;
 static double rate;
 static int *senders;           /* the sending side of each connection */
-static volatile int stop_reading;
+static _Atomic int stop_reading;
 
 /* What the reader saw: a latency per delivery, and a count per socket for lost/duplicated. */
 static uint32_t *latencies_us;
-static size_t latencies_len, latencies_cap;
+static _Atomic size_t latencies_len;
+static size_t latencies_cap;
 static uint32_t *next_expected; /* per socket: the message number it should see next */
 static uint64_t out_of_order;
 
@@ -112,12 +113,19 @@ int main(int argc, char **argv) {
     sockets = atoi(argv[1]);
     rate = atof(argv[2]);
     seconds = atoi(argv[3]);
-    if (sockets < 1 || sockets > 60000 || rate <= 0 || rate > 10000 || seconds < 1 || seconds > 600) {
-        fprintf(stderr, "SOCKETS 1..60000, RATE 0..10000, SECONDS 1..600\n");
+    if (sockets < 1 || sockets > 60000 || rate <= 0 || rate > 10000 || seconds < 1 || seconds > 600 ||
+        rate * seconds * sockets > 1e9) {
+        fprintf(stderr, "SOCKETS 1..60000, RATE 0..10000, SECONDS 1..600, at most 1e9 deliveries\n");
         return 2;
     }
-    struct rlimit limit = {.rlim_cur = 2 * (rlim_t)sockets + 64, .rlim_max = 2 * (rlim_t)sockets + 64};
-    if (setrlimit(RLIMIT_NOFILE, &limit) != 0) die("setrlimit (raise the open files limit)");
+    struct rlimit limit;
+    rlim_t needed = 2 * (rlim_t)sockets + 64;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) die("getrlimit");
+    if (limit.rlim_cur < needed) {
+        limit.rlim_cur = needed;
+        if (limit.rlim_max < needed) limit.rlim_max = needed; /* only root may raise it */
+        if (setrlimit(RLIMIT_NOFILE, &limit) != 0) die("setrlimit (raise the open files limit)");
+    }
 
     int listener = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};

@@ -10,13 +10,18 @@ dir=${EJABBERD_DIR:-/tmp/ocomms-peers/ejabberd}
 node=ocomms-bench@localhost
 ctl() {
     # Our own ejabberdctl.cfg too: the system's one names the system's config and would win.
-    su ejabberd -s /bin/sh -c "ejabberdctl --node $node --ctl-config $dir/ejabberdctl.cfg --config $dir/ejabberd.yml --logs $dir/logs --spool $dir/spool $*"
+    # su applies the login limits (1,024 open files): raise them to the hard limit first.
+    su ejabberd -s /bin/sh -c "ulimit -n \$(ulimit -Hn); ejabberdctl --node $node --ctl-config $dir/ejabberdctl.cfg --config $dir/ejabberd.yml --logs $dir/logs --spool $dir/spool $*"
 }
 case "${1:-}" in
 start)
     if ! command -v ejabberdctl >/dev/null; then
         echo "installing ejabberd from Debian …" >&2
         (apt-get install -y --no-install-recommends ejabberd || { apt-get update && apt-get install -y --no-install-recommends ejabberd; }) >&2
+    fi
+    if ss -ltn 'sport = :5280' | grep -q LISTEN; then
+        echo "port 5280 is taken (the system's ejabberd? systemctl stop ejabberd)" >&2
+        exit 1
     fi
     mkdir -p "$dir/logs" "$dir/spool"
     cp "$here/ejabberd.yml" "$dir/ejabberd.yml"

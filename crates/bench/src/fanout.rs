@@ -189,12 +189,16 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
     let interval = Duration::from_secs_f64(1.0 / plan.rate.max(0.001));
     let mut tick = tokio::time::interval(interval);
     let (mut posted, mut send_us, mut send_errors) = (0u64, Vec::new(), 0u64);
+    // Numbered by attempt, so a post that failed after the server took it cannot make the next
+    // one look like a duplicate; only acknowledged ones count as lost when missing.
+    let (mut attempt, mut acknowledged) = (0u32, Vec::new());
     let end = Instant::now() + plan.duration;
     while Instant::now() < end {
         tick.tick().await;
         let t_us = epoch.elapsed().as_micros() as u64;
         let started = Instant::now();
-        let body = format!("bench {posted} {t_us}");
+        let body = format!("bench {attempt} {t_us}");
+        attempt += 1;
         let outcome = match &mut poster {
             Poster::OComms { user, path } => api.post(user, path, json!({ "content": body })).await.map(drop),
             Poster::Xmpp { socket, room } => xmpp::post(socket, room, &body).await,
@@ -203,6 +207,7 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
             Ok(()) => {
                 send_us.push(started.elapsed().as_micros() as u64);
                 posted += 1;
+                acknowledged.push(attempt - 1);
                 sent.fetch_add(1, Ordering::Relaxed);
             }
             Err(e) => {
@@ -232,7 +237,7 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
         unique.sort_unstable();
         unique.dedup();
         delivered += unique.len() as u64;
-        lost += posted.saturating_sub(unique.iter().filter(|n| u64::from(**n) < posted).count() as u64);
+        lost += acknowledged.iter().filter(|n| unique.binary_search(n).is_err()).count() as u64;
         duplicated += seen.duplicated;
         out_of_order += seen.out_of_order;
         latencies.extend(seen.latencies_us);

@@ -62,7 +62,10 @@ pub async fn join(room: &Room, nick: &str) -> anyhow::Result<(Socket, Duration)>
     let started = Instant::now();
     let mut request = room.url.as_str().into_client_request()?;
     request.headers_mut().insert("sec-websocket-protocol", "xmpp".parse()?);
-    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.context("xmpp connect")?;
+    let (mut socket, _) = tokio::time::timeout(WAIT, tokio_tungstenite::connect_async(request))
+        .await
+        .context("xmpp connect: timed out")?
+        .context("xmpp connect")?;
     send(&mut socket, open(&room.domain)).await?;
     expect(&mut socket, "mechanisms", |t| t.contains("<mechanisms")).await?;
     send(&mut socket, r#"<auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="ANONYMOUS"/>"#.into())

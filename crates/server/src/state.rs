@@ -140,13 +140,14 @@ impl AppState {
 
     /// Renders Markdown on the render pool.
     /// Renders on the bounded pool, except short text (most messages), which renders in a few
-    /// microseconds — less than the hand-off to a pool thread and back costs.
+    /// microseconds — less than the hand-off to a pool thread and back costs. Not a table: a
+    /// kilobyte of `|a|a…` rows expands to ~250 KB of HTML whose sanitizing takes milliseconds.
     pub async fn render_markdown(
         &self,
         content: String,
         mentions: HashMap<String, String>,
     ) -> ApiResult<String> {
-        if content.len() <= INLINE_RENDER_BYTES {
+        if content.len() <= INLINE_RENDER_BYTES && !content.contains('|') {
             return Ok(self.markdown.render(&content, &mentions));
         }
         let markdown = Arc::clone(&self.markdown);
