@@ -138,8 +138,7 @@ impl AppState {
         Ok(())
     }
 
-    /// Renders Markdown on the render pool.
-    /// Renders on the bounded pool, except short text (most messages), which renders in a few
+    /// Renders Markdown on the bounded render pool, except short text (most messages), which renders in a few
     /// microseconds — less than the hand-off to a pool thread and back costs. Not a table: a
     /// kilobyte of `|a|a…` rows expands to ~250 KB of HTML whose sanitizing takes milliseconds.
     pub async fn render_markdown(
