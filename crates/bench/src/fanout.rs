@@ -27,6 +27,8 @@ pub struct FanoutReport {
     pub out_of_order: u64,
     pub send: OpStats,
     pub delivery: OpStats,
+    /// The first post's deliveries alone: the first broadcast after the sockets opened.
+    pub first_delivery: OpStats,
     pub handshake: OpStats,
     /// Server RSS growth per socket while idle, in KiB, per server pid.
     pub rss_per_socket_kib: Vec<f64>,
@@ -51,6 +53,8 @@ pub fn bench_content(frame: &str) -> Option<&str> {
 #[derive(Default)]
 struct Seen {
     latencies_us: Vec<u64>,
+    /// The latency of the first post (attempt 0), if it came.
+    first_us: Option<u64>,
     received: Vec<u32>,
     duplicated: u64,
     out_of_order: u64,
@@ -158,20 +162,9 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
         (sockets, handshakes, handshake_errors) = open_sockets(&team.members, plan.sockets, 64).await;
         poster = Poster::OComms { user: team.owner, path };
     }
-    // Let the presence announcements of the connect storm drain before measuring.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let rss_per_socket_kib = plan
-        .server_pids
-        .iter()
-        .zip(&before)
-        .map(|(pid, before)| match (before, rss_kib(*pid)) {
-            (Some(b), Some(a)) if !sockets.is_empty() => {
-                (a.saturating_sub(*b)) as f64 * plan.server_pids.len() as f64 / sockets.len() as f64
-            }
-            _ => 0.0,
-        })
-        .collect();
-
+    // Every socket is read from now on, so that what the connect storm sent (OComms announces
+    // each user's presence to the workspace) drains during the pause below rather than
+    // waiting in the kernel's buffers and the server's queues for the first post.
     let epoch = Instant::now();
     let (stop_tx, stop) = watch::channel(false);
     let received = Arc::new(AtomicU64::new(0));
@@ -179,6 +172,19 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
         .into_iter()
         .map(|s| tokio::spawn(read_socket(s, epoch, stop.clone(), Arc::clone(&received), extract, ping)))
         .collect();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let rss_per_socket_kib = plan
+        .server_pids
+        .iter()
+        .zip(&before)
+        .map(|(pid, before)| match (before, rss_kib(*pid)) {
+            (Some(b), Some(a)) if !readers.is_empty() => {
+                (a.saturating_sub(*b)) as f64 * plan.server_pids.len() as f64 / readers.len() as f64
+            }
+            _ => 0.0,
+        })
+        .collect();
+
     let sent = Arc::new(AtomicU64::new(0));
     let progress =
         crate::stats::progress(&["posts", "deliveries"], vec![Arc::clone(&sent), Arc::clone(&received)]);
@@ -231,6 +237,7 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
 
     let sockets = readers.len();
     let (mut latencies, mut delivered, mut duplicated, mut out_of_order, mut lost) = (Vec::new(), 0, 0, 0, 0);
+    let mut first = Vec::new();
     for reader in readers {
         let seen = reader.await.unwrap_or_default();
         let mut unique = seen.received.clone();
@@ -241,6 +248,7 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
         duplicated += seen.duplicated;
         out_of_order += seen.out_of_order;
         latencies.extend(seen.latencies_us);
+        first.extend(seen.first_us);
     }
     Ok(FanoutReport {
         sockets,
@@ -251,6 +259,7 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
         out_of_order,
         send: OpStats::from_micros(send_us, send_errors),
         delivery: OpStats::from_micros(latencies, 0),
+        first_delivery: OpStats::from_micros(first, 0),
         handshake: OpStats::from_micros(handshakes, handshake_errors),
         rss_per_socket_kib,
         server_cpu_us_per_delivery: per_delivery_us(server_cpu_s, delivered),
@@ -288,7 +297,11 @@ async fn read_socket(
                 let Some(content) = extract(&text) else { continue };
                 let mut parts = content.split(' ').skip(1);
                 let (Some(Ok(n)), Some(Ok(t_us))) = (parts.next().map(str::parse::<u32>), parts.next().map(str::parse::<u64>)) else { continue };
-                seen.latencies_us.push((epoch.elapsed().as_micros() as u64).saturating_sub(t_us));
+                let latency = (epoch.elapsed().as_micros() as u64).saturating_sub(t_us);
+                seen.latencies_us.push(latency);
+                if n == 0 && seen.first_us.is_none() {
+                    seen.first_us = Some(latency);
+                }
                 count.fetch_add(1, Ordering::Relaxed);
                 if seen.received.contains(&n) {
                     seen.duplicated += 1;

@@ -188,6 +188,7 @@ async fn main() -> anyhow::Result<()> {
             println!("fanout: {} sockets, {} posted", report.sockets, report.posted);
             println!("{}", report.send.line("send"));
             println!("{}", report.delivery.line("delivery"));
+            println!("{}", report.first_delivery.line("first post"));
             println!("{}", report.handshake.line("handshake"));
             println!(
                 "delivered {}  lost {}  duplicated {}  out of order {}  server RSS per socket {:?} KiB",
@@ -297,8 +298,12 @@ async fn main() -> anyhow::Result<()> {
             println!("idle: {} sockets held", report.sockets);
             println!("{}", report.handshake.line("handshake"));
             println!(
-                "server RSS before {:?} KiB, with sockets {:?} KiB, per socket {:?} KiB",
-                report.server_rss_before_kib, report.server_rss_after_kib, report.rss_per_socket_kib
+                "server RSS before {:?} KiB, with half the sockets {:?} KiB, with all {:?} KiB, \
+                 per socket (what the second half added) {:?} KiB",
+                report.server_rss_before_kib,
+                report.server_rss_half_kib,
+                report.server_rss_after_kib,
+                report.rss_per_socket_kib
             );
             serde_json::to_string_pretty(&report)?
         }

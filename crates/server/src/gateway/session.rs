@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use futures_util::future::BoxFuture;
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use serde_json::json;
@@ -25,7 +26,8 @@ const MAX_ID_LEN: usize = 64;
 /// A socket's presence changes are applied at most this often; the last one asked for within
 /// the interval is applied when it ends, so flapping costs one broadcast, not one per flip.
 pub const PRESENCE_THROTTLE: Duration = Duration::from_secs(2);
-/// Queued frames written together after the one that woke the socket.
+/// Queued frames written after the one that woke the socket before the loop looks at the
+/// client's side again.
 const WRITE_BATCH: usize = 32;
 /// How long a closing handshake may take before the connection is dropped.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -120,7 +122,8 @@ pub async fn run(socket: WebSocket, state: AppState, peer: Peer, registration: R
             _ = &mut stopping => outcome = Some((CLOSE_GOING_AWAY, "server restarting: reconnect")),
             frame = frames.recv() => {
                 let Some(frame) = frame else { break };
-                // Whatever else is queued goes out with it, in one write.
+                // Whatever else is queued goes out with it, in writes of about a kilobyte
+                // (gateway::WRITE_BUFFER_BYTES), then one flush.
                 let write = async {
                     sink.feed(Message::Text(frame)).await?;
                     for _ in 0..WRITE_BATCH {
@@ -281,18 +284,27 @@ fn is_too_big(error: axum::Error) -> bool {
 }
 
 /// Records a socket's presence and tells the user's workspaces when their status changes.
-async fn announce(state: &AppState, user_id: &str, socket: u64, status: Option<Status>) {
-    if let Some(changed) = state.presence.set(user_id, socket, status).await {
-        let workspaces = match status {
-            Some(_) => state.hub.workspaces_of(socket),
-            None => crate::service::sockets::workspaces_of(state, user_id).await,
-        };
-        for workspace_id in workspaces {
-            state.bus.publish(Envelope::Presence {
-                workspace_id,
-                user_id: user_id.to_string(),
-                status: changed,
-            });
+/// Boxed, as it may read the database: inline, that read's state would be part of every
+/// socket's task for the socket's whole life, though it runs only when the status changes.
+fn announce<'a>(
+    state: &'a AppState,
+    user_id: &'a str,
+    socket: u64,
+    status: Option<Status>,
+) -> BoxFuture<'a, ()> {
+    Box::pin(async move {
+        if let Some(changed) = state.presence.set(user_id, socket, status).await {
+            let workspaces = match status {
+                Some(_) => state.hub.workspaces_of(socket),
+                None => crate::service::sockets::workspaces_of(state, user_id).await,
+            };
+            for workspace_id in workspaces {
+                state.bus.publish(Envelope::Presence {
+                    workspace_id,
+                    user_id: user_id.to_string(),
+                    status: changed,
+                });
+            }
         }
-    }
+    })
 }
