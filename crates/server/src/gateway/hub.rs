@@ -5,6 +5,12 @@
 //! one that arrives early waits for the missing ones, which are read through the gap-fill
 //! function if the bus does not bring them within [`GAP_WAIT`]. So a socket never sees an event
 //! of a channel after the event that took it out of the channel.
+//!
+//! The registry's lock is held to decide a persistent event's order and to take its targets
+//! (one reference-counted list per channel, rebuilt only after the channel's sockets change):
+//! work that does not grow with the channel's sockets. The pushes to every socket's queue run
+//! after it is released, through the channel's lane (`registry::Lane`), which keeps the
+//! channel's frames in order.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -16,14 +22,14 @@ use serde_json::json;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use super::registry::{Pushed, Queued, Registration, Registry};
+use super::registry::{Lane, Queued, Registration, Registry};
 use super::reorder::Offer;
 use crate::bus::{LocalDelivery, TopicControl};
 use crate::domain::event::{Envelope, Event};
 use crate::domain::roles::Role;
 use crate::metrics::Metrics;
 
-pub use super::registry::{CLOSE_TOO_SLOW, EPHEMERAL_QUEUE, SOCKET_QUEUE};
+pub use super::registry::{CLOSE_TOO_SLOW, Delivered, EPHEMERAL_QUEUE, SOCKET_QUEUE};
 
 /// How long an early event waits for the ones before it before they are read from the log.
 pub const GAP_WAIT: Duration = Duration::from_millis(300);
@@ -58,23 +64,6 @@ pub struct Hub {
     shutdown: CancellationToken,
 }
 
-/// Counts from one fan-out, for logs and metrics.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Delivered {
-    pub sent: usize,
-    pub dropped: usize,
-    /// Sockets this fan-out found full and closed.
-    pub too_slow: usize,
-}
-
-impl Delivered {
-    fn add(&mut self, other: Delivered) {
-        self.sent += other.sent;
-        self.dropped += other.dropped;
-        self.too_slow += other.too_slow;
-    }
-}
-
 impl LocalDelivery for Hub {
     fn deliver(&self, envelope: &Envelope) {
         self.dispatch(envelope);
@@ -89,7 +78,7 @@ impl Hub {
         tasks: TaskTracker,
         shutdown: CancellationToken,
     ) -> Arc<Hub> {
-        let registry = Registry { topics: topics.clone(), ..Registry::default() };
+        let registry = Registry::new(topics.clone());
         Arc::new_cyclic(|me| Hub {
             me: me.clone(),
             registry: Mutex::new(registry),
@@ -140,9 +129,17 @@ impl Hub {
         let pending = registry.sockets.get_mut(&id).and_then(|s| s.pending.take()).unwrap_or_default();
         for envelope in pending {
             let frame = ephemeral_frame(&envelope);
+            let lane = access_lane(&registry, &envelope);
             apply_access(&mut registry, id, &envelope);
-            if let (Some(frame), Some(socket)) = (frame, registry.sockets.get(&id)) {
-                socket.push(&frame, true);
+            let lane = lane.or_else(|| access_lane(&registry, &envelope));
+            // In order, and each behind its channel's frames already on their way (a socket
+            // being set up may be a target of those through a `member_joined`): the rare path
+            // that pushes with the registry locked.
+            if let Some(frame) = frame
+                && let (Some(lane), _) = push_or_queue(&registry, &[id], &frame, lane)
+            {
+                let delivered = lane.flush();
+                self.metrics.frames_sent.inc_by(delivered.sent as u64);
             }
         }
     }
@@ -196,7 +193,8 @@ impl Hub {
         }
     }
 
-    /// Delivers one envelope to the local sockets it is for.
+    /// Delivers one envelope to the local sockets it is for. The counts are of what this call
+    /// pushed: a channel's frames that another thread was already pushing are its to count.
     pub fn dispatch(&self, envelope: &Envelope) -> Delivered {
         let delivered = self.route(envelope);
         self.metrics.frames_sent.inc_by(delivered.sent as u64);
@@ -219,9 +217,7 @@ impl Hub {
                 let targets: Vec<u64> = registry
                     .channels
                     .get(channel_id)
-                    .map(|c| {
-                        c.sockets.iter().copied().filter(|id| !is_user(&registry, *id, user_id)).collect()
-                    })
+                    .map(|c| c.socket_ids().filter(|id| !is_user(&registry, *id, user_id)).collect())
                     .unwrap_or_default();
                 send(&registry, &targets, frame, false)
             }
@@ -266,13 +262,22 @@ impl Hub {
                 }
                 Delivered::default()
             }
-            Envelope::Access { user_id, .. } | Envelope::WorkspaceLeft { user_id, .. } => {
-                let mut targets = Vec::new();
-                for id in registry.sockets_of_user(user_id) {
-                    if apply_or_keep(&mut registry, id, envelope) {
-                        targets.push(id);
+            Envelope::Access { user_id, .. } => {
+                // Through the channel's lane, behind the channel's frames still on their way.
+                let lane = access_lane(&registry, envelope);
+                let targets = apply_to_user(&mut registry, user_id, envelope);
+                let lane = lane.or_else(|| access_lane(&registry, envelope));
+                let Some(frame) = frame else { return Delivered::default() };
+                match push_or_queue(&registry, &targets, frame, lane) {
+                    (Some(lane), _) => {
+                        drop(registry);
+                        lane.drain()
                     }
+                    (None, delivered) => delivered,
                 }
+            }
+            Envelope::WorkspaceLeft { user_id, .. } => {
+                let targets = apply_to_user(&mut registry, user_id, envelope);
                 send(&registry, &targets, frame, true)
             }
         }
@@ -291,7 +296,11 @@ impl Hub {
                 self.schedule_gap_fill(channel_id.to_string(), fill, GAP_WAIT);
                 Delivered::default()
             }
-            Offer::Deliver(ready) => deliver_all(&mut registry, channel_id, ready),
+            Offer::Deliver(ready) => {
+                let lane = enqueue_ready(&mut registry, channel_id, ready);
+                drop(registry);
+                lane.map(|lane| lane.drain()).unwrap_or_default()
+            }
         }
     }
 
@@ -319,7 +328,7 @@ impl Hub {
         let Some(subs) = registry.channels.get_mut(channel_id) else { return };
         let Some(fetched) = fetched else {
             let again = subs.order.fill_failed(fill);
-            let targets: Vec<u64> = subs.sockets.iter().copied().collect();
+            let targets: Vec<u64> = subs.socket_ids().collect();
             let resync = frame(json!({"type": "resync"}));
             send(&registry, &targets, Some(&resync), true);
             drop(registry);
@@ -337,23 +346,27 @@ impl Hub {
             })
             .collect();
         let (ready, again) = subs.order.filled(fill, fetched);
-        let delivered = deliver_all(&mut registry, channel_id, ready);
+        let lane = enqueue_ready(&mut registry, channel_id, ready);
         drop(registry);
+        let delivered = lane.map(|lane| lane.drain()).unwrap_or_default();
         self.metrics.frames_sent.inc_by(delivered.sent as u64);
+        self.metrics.frames_dropped.inc_by(delivered.dropped as u64);
+        self.metrics.slow_sockets_closed.inc_by(delivered.too_slow as u64);
         if let Some(again) = again {
             self.schedule_gap_fill(channel_id.to_string(), again, GAP_WAIT);
         }
     }
 }
 
-/// Delivers ready events of a channel one by one, so that a `member_left` among them stops the
-/// leaver's delivery before the next.
-fn deliver_all(registry: &mut Registry, channel_id: &str, ready: Vec<(i64, Queued)>) -> Delivered {
-    let mut total = Delivered::default();
+/// Queues a channel's ready events on its lane, each with the sockets it goes to, one by one
+/// so that a `member_left` among them stops the leaver's delivery before the next. Returns the
+/// lane, to be drained once the registry is unlocked.
+fn enqueue_ready(registry: &mut Registry, channel_id: &str, ready: Vec<(i64, Queued)>) -> Option<Arc<Lane>> {
+    let lane = registry.channels.get(channel_id)?.lane.clone();
+    let mut batch = Vec::with_capacity(ready.len());
     for (seq, (event, frame)) in ready {
-        let Some(subs) = registry.channels.get(channel_id) else { break };
-        let targets: Vec<u64> = subs.sockets.iter().copied().collect();
-        total.add(send(registry, &targets, Some(&frame), true));
+        let Some(targets) = registry.targets(channel_id) else { break };
+        batch.push((frame, targets));
         match &event {
             // The leaver hears of it, then hears nothing more of the channel.
             Event::MemberLeft { user_id } => {
@@ -369,7 +382,47 @@ fn deliver_all(registry: &mut Registry, channel_id: &str, ready: Vec<(i64, Queue
             _ => {}
         }
     }
-    total
+    lane.enqueue(batch);
+    Some(lane)
+}
+
+/// The lane an access change's frame goes through: the channel's, while any of its frames may
+/// be on their way (so that `channel.created` / `channel.removed` never overtake them).
+fn access_lane(registry: &Registry, envelope: &Envelope) -> Option<Arc<Lane>> {
+    match envelope {
+        Envelope::Access { channel, .. } => registry.lane_of(&channel.id),
+        _ => None,
+    }
+}
+
+/// Queues `frame` for the sockets on `lane` (returned, to drain once the registry is unlocked),
+/// or pushes it now when there is no lane (and counts that).
+fn push_or_queue(
+    registry: &Registry,
+    ids: &[u64],
+    frame: &Utf8Bytes,
+    lane: Option<Arc<Lane>>,
+) -> (Option<Arc<Lane>>, Delivered) {
+    match lane {
+        Some(lane) => {
+            let outs = ids.iter().filter_map(|id| registry.sockets.get(id).map(|s| s.out.clone())).collect();
+            lane.enqueue(vec![(frame.clone(), outs)]);
+            (Some(lane), Delivered::default())
+        }
+        None => (None, send(registry, ids, Some(frame), true)),
+    }
+}
+
+/// Applies an access change to each of a user's sockets (or keeps it for those being set up):
+/// the sockets it applied to now.
+fn apply_to_user(registry: &mut Registry, user_id: &str, envelope: &Envelope) -> Vec<u64> {
+    let mut applied = Vec::new();
+    for id in registry.sockets_of_user(user_id) {
+        if apply_or_keep(registry, id, envelope) {
+            applied.push(id);
+        }
+    }
+    applied
 }
 
 /// Applies an access change to a socket, or keeps it while the socket's memberships are being
@@ -413,13 +466,9 @@ fn send(registry: &Registry, ids: &[u64], frame: Option<&Utf8Bytes>, persistent:
     let mut delivered = Delivered::default();
     let Some(frame) = frame else { return delivered };
     for id in ids {
-        match registry.sockets.get(id).map(|socket| socket.push(frame, persistent)) {
-            Some(Pushed::Queued) => delivered.sent += 1,
-            Some(Pushed::TooSlow) => {
-                delivered.dropped += 1;
-                delivered.too_slow += 1;
-            }
-            _ => delivered.dropped += 1,
+        match registry.sockets.get(id) {
+            Some(socket) => delivered.count(socket.push(frame, persistent)),
+            None => delivered.dropped += 1,
         }
     }
     delivered

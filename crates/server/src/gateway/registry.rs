@@ -1,9 +1,9 @@
 //! This node's sockets and what each follows: by user, by channel (with the channel's delivery
-//! order) and by workspace (with the role the socket's user has there). Keeps the bus
-//! subscribed to exactly the topics some local socket needs.
+//! order and its delivery lane) and by workspace (with the role the socket's user has there).
+//! Keeps the bus subscribed to exactly the topics some local socket needs.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, Weak};
 
 use axum::extract::ws::Utf8Bytes;
 use tokio::sync::mpsc;
@@ -27,9 +27,7 @@ pub struct Socket {
     pub user_id: String,
     /// The session's token hash: ending the session closes the socket.
     pub session: String,
-    frames: mpsc::Sender<Utf8Bytes>,
-    kick: CancellationToken,
-    close: Arc<OnceLock<(u16, &'static str)>>,
+    pub out: Arc<Outbox>,
     pub channels: HashSet<String>,
     pub workspaces: HashMap<String, Role>,
     /// Until its memberships are loaded, the access changes that reach the socket are kept
@@ -44,7 +42,25 @@ pub enum Pushed {
     TooSlow,
 }
 
+/// A socket's way out: its frame queue and its close signal. Shared with the delivery lanes,
+/// which push to it without the registry.
+pub struct Outbox {
+    frames: mpsc::Sender<Utf8Bytes>,
+    kick: CancellationToken,
+    close: Arc<OnceLock<(u16, &'static str)>>,
+}
+
 impl Socket {
+    pub fn kick(&self, code: u16, reason: &'static str) {
+        self.out.kick(code, reason);
+    }
+
+    pub fn push(&self, frame: &Utf8Bytes, persistent: bool) -> Pushed {
+        self.out.push(frame, persistent)
+    }
+}
+
+impl Outbox {
     pub fn kick(&self, code: u16, reason: &'static str) {
         let _ = self.close.set((code, reason));
         self.kick.cancel();
@@ -58,8 +74,16 @@ impl Socket {
         }
         match self.frames.try_send(frame.clone()) {
             Ok(()) => Pushed::Queued,
-            Err(mpsc::error::TrySendError::Full(_)) if persistent && !self.kick.is_cancelled() => {
-                self.kick(CLOSE_TOO_SLOW, "too slow: catch up through the event log");
+            // Several lanes may find the queue full at once: the one that sets the close
+            // closes it (and counts it).
+            Err(mpsc::error::TrySendError::Full(_))
+                if persistent
+                    && self
+                        .close
+                        .set((CLOSE_TOO_SLOW, "too slow: catch up through the event log"))
+                        .is_ok() =>
+            {
+                self.kick.cancel();
                 Pushed::TooSlow
             }
             Err(_) => Pushed::Dropped,
@@ -71,8 +95,188 @@ impl Socket {
 pub type Queued = (Event, Utf8Bytes);
 
 pub struct ChannelSubs {
-    pub sockets: HashSet<u64>,
+    /// Private: every change must also drop `targets`.
+    sockets: HashSet<u64>,
     pub order: ChannelOrder<Queued>,
+    /// Where the channel's frames wait to be pushed, in order, outside the registry's lock.
+    pub lane: Arc<Lane>,
+    /// The outboxes of `sockets`, built when first needed after a change: a delivery takes
+    /// them with one reference count, whatever the number of sockets.
+    targets: Option<Targets>,
+}
+
+/// The sockets one frame goes to.
+pub type Targets = Arc<[Arc<Outbox>]>;
+
+impl ChannelSubs {
+    fn new(next_seq: i64, lane: Arc<Lane>) -> ChannelSubs {
+        ChannelSubs { sockets: HashSet::new(), order: ChannelOrder::new(next_seq), lane, targets: None }
+    }
+
+    pub fn socket_ids(&self) -> impl Iterator<Item = u64> + '_ {
+        self.sockets.iter().copied()
+    }
+}
+
+/// Batches a lane may hold before those who queue more wait for it to drain (outside the
+/// registry's lock): the backpressure the registry's lock gave when it was held while pushing.
+pub const LANE_BACKLOG: usize = 64;
+/// Batches a drainer pushes before it hands the rest of the lane to a caller waiting on the
+/// backlog, so that no request spends long pushing other requests' frames.
+pub const LANE_TURN: usize = 16;
+
+/// One channel's frames on their way out. The registry's lock decides their order and puts
+/// them here; whoever finds the lane idle then pushes them, in that order, to each target's
+/// queue — the part whose cost grows with the channel's sockets — holding only the lane's lock
+/// between batches, never while pushing. So a fan-out to thousands of sockets does not hold up
+/// other channels, connects and disconnects, and one channel's frames never overtake each other.
+#[derive(Default)]
+pub struct Lane {
+    queue: Mutex<LaneQueue>,
+    /// Signalled after each batch pushed, for those waiting on a full backlog.
+    drained: Condvar,
+}
+
+#[derive(Default)]
+struct LaneQueue {
+    batches: VecDeque<Vec<(Utf8Bytes, Targets)>>,
+    /// Someone is pushing this lane's batches.
+    draining: bool,
+    /// Callers waiting for the backlog to shrink.
+    waiting: usize,
+    /// The drainer stopped and one waiting caller is to go on.
+    handoff: bool,
+}
+
+/// Counts from pushing frames, for logs and metrics.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Delivered {
+    pub sent: usize,
+    pub dropped: usize,
+    /// Sockets found full and closed.
+    pub too_slow: usize,
+}
+
+impl Delivered {
+    pub fn add(&mut self, other: Delivered) {
+        self.sent += other.sent;
+        self.dropped += other.dropped;
+        self.too_slow += other.too_slow;
+    }
+
+    pub fn count(&mut self, pushed: Pushed) {
+        match pushed {
+            Pushed::Queued => self.sent += 1,
+            Pushed::TooSlow => {
+                self.dropped += 1;
+                self.too_slow += 1;
+            }
+            Pushed::Dropped => self.dropped += 1,
+        }
+    }
+}
+
+impl Lane {
+    fn lock(&self) -> std::sync::MutexGuard<'_, LaneQueue> {
+        self.queue.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Queues frames behind those already queued (call with the registry locked, so that
+    /// the lane's order is the registry's).
+    pub fn enqueue(&self, batch: Vec<(Utf8Bytes, Targets)>) {
+        if !batch.is_empty() {
+            self.lock().batches.push_back(batch);
+        }
+    }
+
+    /// Pushes what is queued unless another thread already is: that one then pushes this
+    /// caller's frames too, and the caller returns at once — or, when the lane holds more than
+    /// [`LANE_BACKLOG`] batches, waits until it drains below that or is handed the lane (after
+    /// [`LANE_TURN`] batches a drainer gives the rest to a waiting caller, so no one request
+    /// pushes others' frames for long). Call without the registry's lock. Counts what this call
+    /// pushed.
+    pub fn drain(&self) -> Delivered {
+        let mut queue = self.lock();
+        if queue.draining {
+            if queue.batches.len() <= LANE_BACKLOG {
+                return Delivered::default();
+            }
+            queue.waiting += 1;
+            loop {
+                queue = self.drained.wait(queue).unwrap_or_else(|poisoned| poisoned.into_inner());
+                if queue.handoff {
+                    // `draining` stays set: this caller is the drainer now.
+                    queue.handoff = false;
+                    queue.waiting -= 1;
+                    drop(queue);
+                    return self.push_queued();
+                }
+                if !queue.draining || queue.batches.len() <= LANE_BACKLOG {
+                    queue.waiting -= 1;
+                    return Delivered::default();
+                }
+            }
+        }
+        queue.draining = true;
+        drop(queue);
+        self.push_queued()
+    }
+
+    /// Pushes everything queued, this caller's frames included, before returning: for the rare
+    /// path that must push frames of several lanes and sockets in one order (a socket's access
+    /// changes kept while it was set up). May be called with the registry locked: nothing can
+    /// be queued meanwhile, and the lane's drainer needs no registry.
+    pub fn flush(&self) -> Delivered {
+        let mut delivered = Delivered::default();
+        let mut queue = self.lock();
+        loop {
+            if !queue.draining {
+                if queue.batches.is_empty() {
+                    return delivered;
+                }
+                queue.draining = true;
+                drop(queue);
+                delivered.add(self.push_queued());
+                queue = self.lock();
+                continue;
+            }
+            queue = self.drained.wait(queue).unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+    }
+
+    /// Pushes batches until the lane is empty, or until it hands the lane to a waiting caller.
+    /// The caller is the lane's drainer (`draining` is set for it).
+    fn push_queued(&self) -> Delivered {
+        let mut delivered = Delivered::default();
+        let mut pushed = 0;
+        loop {
+            let batch = {
+                let mut queue = self.lock();
+                if pushed > LANE_TURN && queue.waiting > 0 && !queue.batches.is_empty() {
+                    queue.handoff = true;
+                    self.drained.notify_all();
+                    return delivered;
+                }
+                match queue.batches.pop_front() {
+                    Some(batch) => batch,
+                    None => {
+                        // Under the same lock as enqueue's push: a batch queued after this
+                        // check finds the lane idle and is drained by its own caller.
+                        queue.draining = false;
+                        self.drained.notify_all();
+                        return delivered;
+                    }
+                }
+            };
+            for (frame, targets) in batch {
+                for out in targets.iter() {
+                    delivered.count(out.push(&frame, true));
+                }
+            }
+            pushed += 1;
+            self.drained.notify_all();
+        }
+    }
 }
 
 /// A registered socket's end: its frames, and how the hub asks it to close.
@@ -92,9 +296,17 @@ pub struct Registry {
     pub workspaces: HashMap<String, HashSet<u64>>,
     /// Bus topic subscriptions, on a multi-node bus; None on a single node.
     pub topics: Option<TopicControl>,
+    /// Lanes of channels no local socket follows any more that were still being drained:
+    /// a socket that follows the channel again gets the same lane, so its frames cannot
+    /// overtake ones still on their way through the old one.
+    retired_lanes: HashMap<String, Weak<Lane>>,
 }
 
 impl Registry {
+    pub fn new(topics: Option<TopicControl>) -> Registry {
+        Registry { topics, ..Registry::default() }
+    }
+
     /// Adds a socket that follows nothing yet (pending) and subscribes to its user's topic.
     pub fn insert(&mut self, id: u64, user_id: &str, session: &str) -> Registration {
         let (tx, rx) = mpsc::channel(SOCKET_QUEUE);
@@ -105,9 +317,7 @@ impl Registry {
             Socket {
                 user_id: user_id.to_string(),
                 session: session.to_string(),
-                frames: tx,
-                kick: kick.clone(),
-                close: close.clone(),
+                out: Arc::new(Outbox { frames: tx, kick: kick.clone(), close: close.clone() }),
                 channels: HashSet::new(),
                 workspaces: HashMap::new(),
                 pending: Some(Vec::new()),
@@ -148,14 +358,32 @@ impl Registry {
         }
         if !self.channels.contains_key(channel_id) {
             self.subscribe(&format!("ch:{channel_id}"));
-            self.channels.insert(
-                channel_id.to_string(),
-                ChannelSubs { sockets: HashSet::new(), order: ChannelOrder::new(next_seq) },
-            );
+            let lane = self.retired_lanes.remove(channel_id).and_then(|w| w.upgrade()).unwrap_or_default();
+            self.channels.insert(channel_id.to_string(), ChannelSubs::new(next_seq, lane));
         }
         if let Some(subs) = self.channels.get_mut(channel_id) {
             subs.sockets.insert(id);
+            subs.targets = None;
         }
+    }
+
+    /// The lane of a channel: its subscribers' lane, or one no socket follows through any more
+    /// whose frames are still on their way. None when nothing of the channel is in flight.
+    pub fn lane_of(&self, channel_id: &str) -> Option<Arc<Lane>> {
+        match self.channels.get(channel_id) {
+            Some(subs) => Some(Arc::clone(&subs.lane)),
+            None => self.retired_lanes.get(channel_id).and_then(Weak::upgrade),
+        }
+    }
+
+    /// The outboxes of a channel's sockets now.
+    pub fn targets(&mut self, channel_id: &str) -> Option<Targets> {
+        let subs = self.channels.get_mut(channel_id)?;
+        let sockets = &self.sockets;
+        let targets = subs.targets.get_or_insert_with(|| {
+            subs.sockets.iter().filter_map(|id| sockets.get(id).map(|s| Arc::clone(&s.out))).collect()
+        });
+        Some(Arc::clone(targets))
     }
 
     pub fn unfollow(&mut self, id: u64, channel_id: &str) {
@@ -169,9 +397,16 @@ impl Registry {
     fn unfollow_channel(&mut self, id: u64, channel_id: &str) {
         if let Some(subs) = self.channels.get_mut(channel_id) {
             subs.sockets.remove(&id);
-            if subs.sockets.is_empty() {
-                self.channels.remove(channel_id);
+            subs.targets = None;
+            if subs.sockets.is_empty()
+                && let Some(subs) = self.channels.remove(channel_id)
+            {
                 self.unsubscribe(&format!("ch:{channel_id}"));
+                // Someone else holds the lane: frames may still be on their way through it.
+                if Arc::strong_count(&subs.lane) > 1 {
+                    self.retired_lanes.retain(|_, lane| lane.strong_count() > 0);
+                    self.retired_lanes.insert(channel_id.to_string(), Arc::downgrade(&subs.lane));
+                }
             }
         }
     }
