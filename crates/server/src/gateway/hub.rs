@@ -135,11 +135,12 @@ impl Hub {
             // In order, and each behind its channel's frames already on their way (a socket
             // being set up may be a target of those through a `member_joined`): the rare path
             // that pushes with the registry locked.
-            if let Some(frame) = frame
-                && let (Some(lane), _) = push_or_queue(&registry, &[id], &frame, lane)
-            {
-                let delivered = lane.flush();
-                self.metrics.frames_sent.inc_by(delivered.sent as u64);
+            if let Some(frame) = frame {
+                let delivered = match push_or_queue(&registry, &[id], &frame, lane) {
+                    (Some(lane), _) => lane.flush(),
+                    (None, delivered) => delivered,
+                };
+                self.count(delivered);
             }
         }
     }
@@ -197,10 +198,14 @@ impl Hub {
     /// pushed: a channel's frames that another thread was already pushing are its to count.
     pub fn dispatch(&self, envelope: &Envelope) -> Delivered {
         let delivered = self.route(envelope);
+        self.count(delivered);
+        delivered
+    }
+
+    fn count(&self, delivered: Delivered) {
         self.metrics.frames_sent.inc_by(delivered.sent as u64);
         self.metrics.frames_dropped.inc_by(delivered.dropped as u64);
         self.metrics.slow_sockets_closed.inc_by(delivered.too_slow as u64);
-        delivered
     }
 
     fn route(&self, envelope: &Envelope) -> Delivered {
@@ -349,9 +354,7 @@ impl Hub {
         let lane = enqueue_ready(&mut registry, channel_id, ready);
         drop(registry);
         let delivered = lane.map(|lane| lane.drain()).unwrap_or_default();
-        self.metrics.frames_sent.inc_by(delivered.sent as u64);
-        self.metrics.frames_dropped.inc_by(delivered.dropped as u64);
-        self.metrics.slow_sockets_closed.inc_by(delivered.too_slow as u64);
+        self.count(delivered);
         if let Some(again) = again {
             self.schedule_gap_fill(channel_id.to_string(), again, GAP_WAIT);
         }
@@ -382,6 +385,9 @@ fn enqueue_ready(registry: &mut Registry, channel_id: &str, ready: Vec<(i64, Que
             _ => {}
         }
     }
+    if batch.is_empty() {
+        return None;
+    }
     lane.enqueue(batch);
     Some(lane)
 }
@@ -404,12 +410,12 @@ fn push_or_queue(
     lane: Option<Arc<Lane>>,
 ) -> (Option<Arc<Lane>>, Delivered) {
     match lane {
-        Some(lane) => {
+        Some(lane) if !ids.is_empty() => {
             let outs = ids.iter().filter_map(|id| registry.sockets.get(id).map(|s| s.out.clone())).collect();
             lane.enqueue(vec![(frame.clone(), outs)]);
             (Some(lane), Delivered::default())
         }
-        None => (None, send(registry, ids, Some(frame), true)),
+        _ => (None, send(registry, ids, Some(frame), true)),
     }
 }
 

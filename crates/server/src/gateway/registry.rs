@@ -122,7 +122,7 @@ impl ChannelSubs {
 /// registry's lock): the backpressure the registry's lock gave when it was held while pushing.
 pub const LANE_BACKLOG: usize = 64;
 /// Batches a drainer pushes before it hands the rest of the lane to a caller waiting on the
-/// backlog, so that no request spends long pushing other requests' frames.
+/// backlog (if one waits), so that under overload no request pushes others' frames for long.
 pub const LANE_TURN: usize = 16;
 
 /// One channel's frames on their way out. The registry's lock decides their order and puts
@@ -142,10 +142,12 @@ struct LaneQueue {
     batches: VecDeque<Vec<(Utf8Bytes, Targets)>>,
     /// Someone is pushing this lane's batches.
     draining: bool,
-    /// Callers waiting for the backlog to shrink.
+    /// Callers waiting on `drained` (for the backlog to shrink, or in `flush`).
     waiting: usize,
     /// The drainer stopped and one waiting caller is to go on.
     handoff: bool,
+    /// Hand-offs so far (for tests).
+    handoffs: u64,
 }
 
 /// Counts from pushing frames, for logs and metrics.
@@ -191,10 +193,10 @@ impl Lane {
 
     /// Pushes what is queued unless another thread already is: that one then pushes this
     /// caller's frames too, and the caller returns at once — or, when the lane holds more than
-    /// [`LANE_BACKLOG`] batches, waits until it drains below that or is handed the lane (after
-    /// [`LANE_TURN`] batches a drainer gives the rest to a waiting caller, so no one request
-    /// pushes others' frames for long). Call without the registry's lock. Counts what this call
-    /// pushed.
+    /// [`LANE_BACKLOG`] batches, waits until it drains below that or is handed the lane (a
+    /// drainer that has pushed [`LANE_TURN`] batches gives the rest to a waiting caller). Below
+    /// the backlog no one waits, and the drainer pushes until the lane is empty. Call without
+    /// the registry's lock. Counts what this call pushed.
     pub fn drain(&self) -> Delivered {
         let mut queue = self.lock();
         if queue.draining {
@@ -224,23 +226,27 @@ impl Lane {
 
     /// Pushes everything queued, this caller's frames included, before returning: for the rare
     /// path that must push frames of several lanes and sockets in one order (a socket's access
-    /// changes kept while it was set up). May be called with the registry locked: nothing can
-    /// be queued meanwhile, and the lane's drainer needs no registry.
+    /// changes kept while it was set up). Called with the registry locked: nothing can be
+    /// queued meanwhile, so this pushes at most the backlog ahead of its own frames, and the
+    /// lane's drainer needs no registry.
     pub fn flush(&self) -> Delivered {
         let mut delivered = Delivered::default();
         let mut queue = self.lock();
         loop {
-            if !queue.draining {
-                if queue.batches.is_empty() {
+            if queue.handoff || !queue.draining {
+                if !queue.handoff && queue.batches.is_empty() {
                     return delivered;
                 }
+                queue.handoff = false;
                 queue.draining = true;
                 drop(queue);
                 delivered.add(self.push_queued());
                 queue = self.lock();
                 continue;
             }
+            queue.waiting += 1;
             queue = self.drained.wait(queue).unwrap_or_else(|poisoned| poisoned.into_inner());
+            queue.waiting -= 1;
         }
     }
 
@@ -252,9 +258,13 @@ impl Lane {
         loop {
             let batch = {
                 let mut queue = self.lock();
-                if pushed > LANE_TURN && queue.waiting > 0 && !queue.batches.is_empty() {
-                    queue.handoff = true;
+                if queue.waiting > 0 {
+                    // The backlog shrank (or is to be handed over): wake who waits on it.
                     self.drained.notify_all();
+                }
+                if pushed >= LANE_TURN && queue.waiting > 0 && !queue.batches.is_empty() {
+                    queue.handoff = true;
+                    queue.handoffs += 1;
                     return delivered;
                 }
                 match queue.batches.pop_front() {
@@ -263,7 +273,6 @@ impl Lane {
                         // Under the same lock as enqueue's push: a batch queued after this
                         // check finds the lane idle and is drained by its own caller.
                         queue.draining = false;
-                        self.drained.notify_all();
                         return delivered;
                     }
                 }
@@ -274,7 +283,6 @@ impl Lane {
                 }
             }
             pushed += 1;
-            self.drained.notify_all();
         }
     }
 }
@@ -451,6 +459,53 @@ impl Registry {
     fn unsubscribe(&self, topic: &str) {
         if let Some(topics) = &self.topics {
             topics.unsubscribe(topic);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outboxes(count: usize) -> (Vec<Arc<Outbox>>, Vec<mpsc::Receiver<Utf8Bytes>>) {
+        (0..count)
+            .map(|_| {
+                let (tx, rx) = mpsc::channel(SOCKET_QUEUE);
+                let out =
+                    Outbox { frames: tx, kick: CancellationToken::new(), close: Arc::new(OnceLock::new()) };
+                (Arc::new(out), rx)
+            })
+            .unzip()
+    }
+
+    /// A lane far over its backlog, drained by two threads at once: one waits, is handed the
+    /// lane, and every frame still reaches every socket once, in order.
+    #[test]
+    fn a_drainer_hands_a_long_backlog_to_a_waiting_caller_in_order() {
+        const BATCHES: usize = 3 * LANE_BACKLOG;
+        let (outs, mut receivers) = outboxes(2_000);
+        let targets: Targets = outs.into();
+        let lane = Arc::new(Lane::default());
+        for n in 0..BATCHES {
+            lane.enqueue(vec![(Utf8Bytes::from(n.to_string()), Arc::clone(&targets))]);
+        }
+        let start = std::sync::Barrier::new(2);
+        let drain = || {
+            start.wait();
+            lane.drain().sent
+        };
+        let sent: usize = std::thread::scope(|scope| {
+            let a = scope.spawn(drain);
+            let b = scope.spawn(drain);
+            a.join().expect("drainer a") + b.join().expect("drainer b")
+        });
+        assert_eq!(sent, BATCHES * 2_000, "every push counted once");
+        assert!(lane.lock().handoffs >= 1, "the second caller waited on the backlog and took over");
+        assert!(lane.lock().batches.is_empty() && !lane.lock().draining);
+        for rx in &mut receivers {
+            let got: Vec<usize> =
+                std::iter::from_fn(|| rx.try_recv().ok()).filter_map(|f| f.as_str().parse().ok()).collect();
+            assert_eq!(got, (0..BATCHES).collect::<Vec<_>>());
         }
     }
 }
