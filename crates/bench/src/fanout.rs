@@ -68,6 +68,9 @@ pub struct Plan {
     pub server_pids: Vec<u32>,
     /// Drive this XMPP server's room instead of OComms.
     pub peer: Option<xmpp::Room>,
+    /// The node the poster posts to, when not the first URL: with the receivers on other
+    /// nodes, every delivery crosses the bus.
+    pub post_url: Option<String>,
 }
 
 /// Who posts the scenario's messages.
@@ -160,7 +163,11 @@ pub async fn run(api: &Api, urls: &[String], plan: Plan) -> anyhow::Result<Fanou
         before = settled_rss_kib(&plan.server_pids).await.into_iter().map(Some).collect();
         eprintln!("opening {} sockets …", plan.sockets);
         (sockets, handshakes, handshake_errors) = open_sockets(&team.members, plan.sockets, 64).await;
-        poster = Poster::OComms { user: team.owner, path };
+        let mut owner = team.owner;
+        if let Some(url) = &plan.post_url {
+            owner.base = url.clone();
+        }
+        poster = Poster::OComms { user: owner, path };
     }
     // Every socket is read from now on, so that what the connect storm sent (OComms announces
     // each user's presence to the workspace) drains during the pause below rather than

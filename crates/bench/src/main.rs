@@ -75,6 +75,10 @@ enum Scenario {
         xmpp_domain: String,
         #[arg(long, default_value = "conference.localhost")]
         xmpp_muc: String,
+        /// Post through this node instead of the first --url (the users and sockets stay on
+        /// the --url nodes): with the receivers on another node, every delivery crosses Redis.
+        #[arg(long)]
+        post_url: Option<String>,
     },
     /// A realistic mix: U users over C channels and DMs, 1–2 sockets each, posting, typing and
     /// marking read at a human pace; latencies, errors, lost and duplicated deliveries.
@@ -162,7 +166,10 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", report.send.line("send"));
             serde_json::to_string_pretty(&report)?
         }
-        Scenario::Fanout { sockets, rate, peer, xmpp_url, xmpp_domain, xmpp_muc } => {
+        Scenario::Fanout { sockets, rate, peer, xmpp_url, xmpp_domain, xmpp_muc, post_url } => {
+            if let Some(url) = &post_url {
+                api::check_targets(std::slice::from_ref(url), cli.common.allow_remote)?;
+            }
             let peer = match peer {
                 None => None,
                 Some(Peer::Xmpp) => {
@@ -183,6 +190,7 @@ async fn main() -> anyhow::Result<()> {
                 duration,
                 sockets_per_user: cli.common.sockets_per_user,
                 server_pids: cli.common.server_pid.clone(),
+                post_url,
             };
             let report = fanout::run(&api, &urls, plan).await?;
             println!("fanout: {} sockets, {} posted", report.sockets, report.posted);
