@@ -17,28 +17,11 @@ sizes=${SIZES:-50 500}
 rate=${RATE:-10}
 duration=${DURATION:-20}
 big=${BIG:-0}
-bin=target/release/ocomms
-bench=target/release/ocomms-bench
-[ -x "$bin" ] && [ -x "$bench" ] || { echo "build first: cargo build --release" >&2; exit 1; }
 out=${OUT:-$(mktemp -d)}
-mkdir -p "$out"
+port=3994
+# shellcheck source=bench/peers/servers.sh
+. bench/peers/servers.sh
 cc -O2 -pthread -o "$out/floor" bench/floor/floor.c
-
-ocomms_pid=
-cleanup() {
-  [ -n "$ocomms_pid" ] && kill "$ocomms_pid" 2>/dev/null || true
-  bench/peers/ejabberd.sh stop >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-
-rm -rf "$out/data" && mkdir -p "$out/data"
-# Thousands of users sign up from 127.0.0.1: lift the per-IP sign-up limit for the run.
-"$bin" serve --listen 127.0.0.1:3994 --data-dir "$out/data" --log warn --signups-per-ip-per-hour 0 \
-  >"$out/ocomms.log" 2>&1 &
-ocomms_pid=$!
-for _ in $(seq 1 100); do curl -sf http://127.0.0.1:3994/readyz >/dev/null && break; sleep 0.1; done
-ejabberd_pid=$(bench/peers/ejabberd.sh start)
-echo "machine: $(nproc) cores; ocomms pid $ocomms_pid, ejabberd pid $ejabberd_pid; results in $out" >&2
 
 run() { # sockets rate
   local n=$1 r=$2

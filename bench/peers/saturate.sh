@@ -14,25 +14,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 sizes=${SIZES:-1000 5000}
 duration=${DURATION:-60}
-bin=target/release/ocomms
-bench=target/release/ocomms-bench
-[ -x "$bin" ] && [ -x "$bench" ] || { echo "build first: cargo build --release" >&2; exit 1; }
 out=${OUT:-$(mktemp -d)}
-mkdir -p "$out"
-
-ocomms_pid=
-cleanup() {
-  [ -n "$ocomms_pid" ] && kill "$ocomms_pid" 2>/dev/null || true
-  bench/peers/ejabberd.sh stop >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-rm -rf "$out/data" && mkdir -p "$out/data"
-"$bin" serve --listen 127.0.0.1:3993 --data-dir "$out/data" --log warn --signups-per-ip-per-hour 0 \
-  >"$out/ocomms.log" 2>&1 &
-ocomms_pid=$!
-for _ in $(seq 1 100); do curl -sf http://127.0.0.1:3993/readyz >/dev/null && break; sleep 0.1; done
-ejabberd_pid=$(bench/peers/ejabberd.sh start)
-echo "machine: $(nproc) cores; ocomms pid $ocomms_pid, ejabberd pid $ejabberd_pid; results in $out" >&2
+port=3993
+# shellcheck source=bench/peers/servers.sh
+. bench/peers/servers.sh
 
 # A step passes when p99 < 250 ms, nothing acknowledged was lost, no post failed and at least
 # 95 % of the posts the rate asks for were made (a poster that falls behind is saturation too).
