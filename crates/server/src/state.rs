@@ -10,6 +10,7 @@ use tokio_util::task::TaskTracker;
 use crate::bus::{Bus, Inbound, LocalDelivery, redis::RedisBus};
 use crate::config::Config;
 use crate::db::{Db, Tx};
+use crate::domain::event::{Envelope, NODES_TOPIC};
 use crate::domain::markdown::Markdown;
 use crate::error::ApiResult;
 use crate::gateway::hub::Hub;
@@ -18,14 +19,26 @@ use crate::metrics::Metrics;
 use crate::service::auth::Passwords;
 use crate::service::blocking::BlockingPool;
 use crate::service::send_queue::SendQueue;
+use crate::service::session_cache::SessionCache;
 use crate::service::throttle::{self, Throttle};
 use crate::storage::Storage;
 
 /// Text up to this size renders on the calling thread (see [`AppState::render_markdown`]).
 pub const INLINE_RENDER_BYTES: usize = 1024;
 
+/// What every request and task of the node shares; cloned per request, so one reference count.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub db: Db,
     pub config: Arc<Config>,
     pub markdown: Arc<Markdown>,
@@ -37,6 +50,8 @@ pub struct AppState {
     /// Where uploaded files live: the data dir, or an S3-compatible bucket.
     pub storage: Arc<Storage>,
     pub passwords: Passwords,
+    /// Sessions looked up recently (see [`crate::service::session_cache`]).
+    pub sessions: Arc<SessionCache>,
     /// Login, sign-up and invite-acceptance attempts, per account and client IP.
     pub throttle: Arc<Throttle>,
     /// Where message sends are written, batched into shared transactions.
@@ -73,20 +88,26 @@ impl AppState {
         let node_id: Arc<str> = crate::domain::new_id()[20..].into();
         let metrics = Arc::new(Metrics::new());
         let gap_fill = crate::service::sockets::gap_fill(db.clone());
+        let sessions = Arc::new(SessionCache::default());
         let (hub, bus, presence) = match &config.serve.redis_url {
             Some(url) => {
                 let (remote, topics, mut inbound) =
                     RedisBus::connect(url, &node_id, Arc::clone(&metrics), &tasks, &shutdown).await?;
+                topics.subscribe(NODES_TOPIC);
                 let hub =
                     Hub::new(Some(topics), gap_fill, Arc::clone(&metrics), tasks.clone(), shutdown.clone());
                 let presence = Presence::redis(remote.conn.clone(), &node_id, config.serve.heartbeat());
                 let receiver = Arc::clone(&hub);
+                let cache = Arc::clone(&sessions);
                 tasks.spawn(async move {
                     while let Some(inbound) = inbound.recv().await {
                         match inbound {
-                            Inbound::Envelope(envelope) => {
-                                receiver.dispatch(&envelope);
-                            }
+                            Inbound::Envelope(envelope) => match &*envelope {
+                                Envelope::SessionsEnded { sessions } => cache.forget(sessions),
+                                envelope => {
+                                    receiver.dispatch(envelope);
+                                }
+                            },
                             Inbound::Resync => receiver.resync_all(),
                         }
                     }
@@ -108,8 +129,8 @@ impl AppState {
         let throttle = Throttle::new(limits, bus.remote().map(|r| r.conn.clone()));
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let storage = Storage::open(&config.global.data_dir, config.serve.s3()).await?;
-        Ok(AppState {
-            send_queue: SendQueue::start(db.clone(), Arc::clone(&bus), &tasks),
+        Ok(AppState(Arc::new(Shared {
+            send_queue: SendQueue::start(db.clone(), Arc::clone(&bus), Arc::clone(&metrics), &tasks),
             db,
             public_origin: config.public_origin().into(),
             config: Arc::new(config),
@@ -118,6 +139,7 @@ impl AppState {
             image_pool: BlockingPool::new(cores.min(2)),
             storage: Arc::new(storage),
             passwords: Passwords::new(),
+            sessions,
             throttle: Arc::new(throttle),
             hub,
             bus,
@@ -128,7 +150,7 @@ impl AppState {
             tasks,
             metrics,
             draining: Arc::new(AtomicBool::new(false)),
-        })
+        })))
     }
 
     /// Commits a transaction, then publishes what it recorded.

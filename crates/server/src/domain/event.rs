@@ -115,6 +115,9 @@ pub enum Envelope {
     PublicChannel { workspace_id: String, channel: Channel },
     /// A session ended: its sockets close.
     SessionRevoked { user_id: String, session: String },
+    /// Sessions ended, for every node (on [`NODES_TOPIC`]): each forgets them from its session
+    /// cache, so that none keeps accepting a token logged out elsewhere.
+    SessionsEnded { sessions: Vec<String> },
     /// A user left or was removed from a workspace: their sockets stop following it.
     WorkspaceLeft { user_id: String, workspace_id: String },
     /// A member's role changed: for the workspace's members (the `member.updated` frame).
@@ -127,6 +130,9 @@ pub enum Envelope {
     /// A user's profile changed: for the members of one of their workspaces (public fields only).
     UserUpdated { workspace_id: String, user: User },
 }
+
+/// The topic every node follows from its start, whatever its sockets.
+pub const NODES_TOPIC: &str = "nodes";
 
 impl Envelope {
     /// The bus topic: who subscribes to it is who may receive the envelope.
@@ -145,6 +151,7 @@ impl Envelope {
             | Envelope::WorkspaceLeft { user_id, .. }
             | Envelope::RoleChanged { user_id, .. }
             | Envelope::WorkspaceJoined { user_id, .. } => format!("u:{user_id}"),
+            Envelope::SessionsEnded { .. } => NODES_TOPIC.to_string(),
         }
     }
 }

@@ -217,7 +217,8 @@ impl Hub {
         let mut registry = self.lock();
         let frame = frame.as_ref();
         match envelope {
-            Envelope::Persistent { .. } => Delivered::default(),
+            // For the node's session cache (see AppState::build), not for sockets.
+            Envelope::Persistent { .. } | Envelope::SessionsEnded { .. } => Delivered::default(),
             Envelope::Typing { channel_id, user_id, .. } => {
                 let targets: Vec<u64> = registry
                     .channels
@@ -511,6 +512,7 @@ fn ephemeral_frame(envelope: &Envelope) -> Option<Utf8Bytes> {
         }
         Envelope::Persistent { .. }
         | Envelope::SessionRevoked { .. }
+        | Envelope::SessionsEnded { .. }
         | Envelope::WorkspaceLeft { .. }
         | Envelope::RoleChanged { .. }
         | Envelope::WorkspaceJoined { .. } => return None,

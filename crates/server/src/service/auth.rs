@@ -192,24 +192,37 @@ pub async fn log_out(state: &AppState, user_id: &str, token_hash: &str) -> ApiRe
     let mut tx = state.db.begin().await?;
     db::sessions::delete(tx.c(), token_hash, now_ms()).await?;
     tx.outbox.push(Envelope::SessionRevoked { user_id: user_id.into(), session: token_hash.into() });
+    tx.outbox.push(Envelope::SessionsEnded { sessions: vec![token_hash.into()] });
     state.commit(tx).await?;
+    state.sessions.forget([&token_hash.to_string()]);
     Ok(())
 }
 
 /// The user a session token belongs to; sliding expiry is extended at most once a day.
+/// A session seen live within the last seconds is taken from this node's cache (see
+/// [`crate::service::session_cache`]).
 pub async fn authenticate(state: &AppState, token: &str) -> ApiResult<(String, String)> {
     let hash = token_hash(token);
     let now = now_ms();
+    if let Some((user_id, expires_at)) = state.sessions.get(&hash, now)
+        && expires_at - now >= SESSION_EXTEND_BELOW_MS
+    {
+        return Ok((user_id, hash));
+    }
+    let epoch = state.sessions.epoch();
     let session = {
         let mut rd = state.db.read().await?;
         db::sessions::find(rd.c(), &hash, now).await?
     };
     let session = session.ok_or(ApiError::Unauthenticated)?;
-    if session.expires_at - now < SESSION_EXTEND_BELOW_MS {
+    let mut expires_at = session.expires_at;
+    if expires_at - now < SESSION_EXTEND_BELOW_MS {
+        expires_at = now + SESSION_TTL_MS;
         let mut tx = state.db.begin().await?;
-        db::sessions::extend(tx.c(), &hash, now + SESSION_TTL_MS).await?;
+        db::sessions::extend(tx.c(), &hash, expires_at).await?;
         state.commit(tx).await?;
     }
+    state.sessions.fill(epoch, &hash, &session.user_id, expires_at);
     Ok((session.user_id, hash))
 }
 

@@ -14,6 +14,7 @@ pub mod notes;
 pub mod reactions;
 pub mod search;
 pub mod send_queue;
+pub mod session_cache;
 pub mod sockets;
 pub mod threads;
 pub mod throttle;

@@ -72,6 +72,7 @@ pub async fn close_ended_sessions(state: &AppState) {
         }
     }
     if !ended.is_empty() {
+        state.sessions.forget(&ended);
         state.hub.close_sessions(&ended);
     }
 }
@@ -86,6 +87,7 @@ pub async fn close_revoked_sessions(state: &AppState, since: i64) -> bool {
     match revoked {
         Ok(revoked) => {
             if !revoked.is_empty() {
+                state.sessions.forget(&revoked);
                 state.hub.close_sessions(&revoked);
             }
             true

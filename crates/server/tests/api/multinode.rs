@@ -356,11 +356,16 @@ async fn throttles_roles_and_revocations_cross_nodes() {
     ana.create_channel(&wid, "launch", "public").await;
     ben_ws.expect_quiet(Duration::from_millis(800), &["presence", "typing"]).await;
 
-    // Logout on node A closes Ben's socket on node B.
+    // Logout on node A closes Ben's socket on node B, and node B, which has just seen the
+    // session live (and caches it), refuses it too.
+    assert_eq!(ben.get("/api/v1/me").await.0, 200);
     let started = std::time::Instant::now();
     assert_eq!(ben_a.call(Method::POST, "/api/v1/auth/logout", None).await.0, 204);
+    assert_eq!(ben_a.get("/api/v1/me").await.0, 401, "at once on the node that logged out");
     assert_eq!(ben_ws.expect_close(Duration::from_secs(3)).await, Some(4001));
     assert!(started.elapsed() < Duration::from_secs(3));
+    // Sooner than the revocation log's one-second poll would: the bus carries it.
+    refused_within(&ben, Duration::from_millis(700)).await;
 
     // A reset from the command line (no bus message) closes a socket on either node.
     let mut ana_ws = on(&b, &ana).ws().await;
@@ -374,6 +379,25 @@ async fn throttles_roles_and_revocations_cross_nodes() {
     child.stdin.take().unwrap().write_all(b"a new password\n").unwrap();
     assert!(child.wait().unwrap().success());
     assert_eq!(ana_ws.expect_close(Duration::from_secs(3)).await, Some(4001));
+    refused_within(&on(&b, &ana), Duration::from_secs(3)).await;
+    refused_within(&ana, Duration::from_secs(3)).await;
+}
+
+/// Polls `GET /me` until the client's session is refused (401), failing after `limit`.
+async fn refused_within(client: &Client, limit: Duration) {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let status = client.get("/api/v1/me").await.0;
+        if status == 401 {
+            return;
+        }
+        assert_eq!(status, 200, "a session is either live or refused");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the ended session was still accepted after {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// With S3, several nodes share files: uploaded through one node, previewed live and downloaded
