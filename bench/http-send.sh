@@ -12,7 +12,7 @@ backend=${1:-sqlite}
 connections=${CONNECTIONS:-16}
 duration=${DURATION:-20}
 port=${PORT:-3990}
-bin=target/release/ocomms
+bin=${BIN:-target/release/ocomms}  # BIN=… measures another build, e.g. the last commit's
 [ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "install wrk: apt-get install wrk" >&2; exit 1; }
 

@@ -57,6 +57,10 @@ pub struct Metrics {
     /// thumbnail cost per megapixel (`ocomms-bench upload` reports it).
     pub thumbnail_seconds: Counter<f64, std::sync::atomic::AtomicU64>,
     pub thumbnail_megapixels: Counter<f64, std::sync::atomic::AtomicU64>,
+    /// Message sends written, and the shared transactions they were written in: their ratio is
+    /// the mean group-commit batch.
+    pub sends_written: Counter,
+    pub send_batches: Counter,
 }
 
 impl Default for Metrics {
@@ -124,8 +128,18 @@ impl Metrics {
             "Megapixels of the images previews were made from",
             thumbnail_megapixels.clone(),
         );
+        let sends_written = Counter::default();
+        registry.register("sends_written", "Message sends committed", sends_written.clone());
+        let send_batches = Counter::default();
+        registry.register(
+            "send_batches",
+            "Transactions that committed message sends (several sends share one)",
+            send_batches.clone(),
+        );
         Metrics {
             registry,
+            sends_written,
+            send_batches,
             uploads,
             upload_bytes,
             thumbnail_seconds,

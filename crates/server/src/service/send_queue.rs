@@ -24,6 +24,7 @@ use crate::domain::event::{Envelope, Event};
 use crate::domain::models::Message;
 use crate::domain::rfc3339;
 use crate::error::{ApiError, ApiResult};
+use crate::metrics::Metrics;
 use crate::service::messages::{MAX_PARTICIPANTS, to_api};
 
 /// Sends written in one transaction at most.
@@ -71,7 +72,7 @@ pub struct SendQueue {
 
 impl SendQueue {
     /// Starts the writer tasks on `tasks`; they end after [`SendQueue::stop`].
-    pub fn start(db: Db, bus: Arc<Bus>, tasks: &TaskTracker) -> SendQueue {
+    pub fn start(db: Db, bus: Arc<Bus>, metrics: Arc<Metrics>, tasks: &TaskTracker) -> SendQueue {
         let count = match db {
             Db::Sqlite { .. } => 1,
             Db::Postgres(_) => POSTGRES_SHARDS,
@@ -80,7 +81,8 @@ impl SendQueue {
         let shards = (0..count)
             .map(|_| {
                 let (tx, rx) = mpsc::channel(QUEUE_CAPACITY);
-                tasks.spawn(run_writer(db.clone(), Arc::clone(&bus), rx, stop.clone()));
+                let writer = Writer { db: db.clone(), bus: Arc::clone(&bus), metrics: Arc::clone(&metrics) };
+                tasks.spawn(writer.run(rx, stop.clone()));
                 tx
             })
             .collect();
@@ -104,44 +106,62 @@ impl SendQueue {
     }
 }
 
-async fn run_writer(db: Db, bus: Arc<Bus>, mut queue: mpsc::Receiver<Job>, stop: CancellationToken) {
-    let mut jobs = Vec::with_capacity(MAX_BATCH);
-    loop {
-        let taken = tokio::select! {
-            taken = queue.recv_many(&mut jobs, MAX_BATCH) => taken,
-            _ = stop.cancelled() => {
-                // Senders now fail (503); what is queued is still received below.
-                queue.close();
-                queue.recv_many(&mut jobs, MAX_BATCH).await
+/// One writer task: its database, where committed sends are published, and its counters.
+struct Writer {
+    db: Db,
+    bus: Arc<Bus>,
+    metrics: Arc<Metrics>,
+}
+
+impl Writer {
+    async fn run(self, mut queue: mpsc::Receiver<Job>, stop: CancellationToken) {
+        let mut jobs = Vec::with_capacity(MAX_BATCH);
+        loop {
+            let taken = tokio::select! {
+                taken = queue.recv_many(&mut jobs, MAX_BATCH) => taken,
+                _ = stop.cancelled() => {
+                    // Senders now fail (503); what is queued is still received below.
+                    queue.close();
+                    queue.recv_many(&mut jobs, MAX_BATCH).await
+                }
+            };
+            if taken == 0 {
+                return;
             }
-        };
-        if taken == 0 {
-            return;
+            let drafts: Vec<&Draft> = jobs.iter().map(|j| &j.draft).collect();
+            match self.write_batch(&drafts).await {
+                Ok(outcomes) => {
+                    for (job, outcome) in jobs.drain(..).zip(outcomes) {
+                        let _ = job.reply.send(outcome.map_err(SendError::Api));
+                    }
+                }
+                Err(e) if jobs.len() == 1 => {
+                    if let Some(job) = jobs.pop() {
+                        let _ = job.reply.send(Err(e));
+                    }
+                }
+                Err(_) => {
+                    for job in jobs.drain(..) {
+                        let outcome = match self.write_batch(&[&job.draft]).await {
+                            Ok(mut one) => one
+                                .pop()
+                                .unwrap_or(Err(ApiError::NotFound("message")))
+                                .map_err(SendError::Api),
+                            Err(e) => Err(e),
+                        };
+                        let _ = job.reply.send(outcome);
+                    }
+                }
+            }
         }
-        let drafts: Vec<&Draft> = jobs.iter().map(|j| &j.draft).collect();
-        match write_batch(&db, &bus, &drafts).await {
-            Ok(outcomes) => {
-                for (job, outcome) in jobs.drain(..).zip(outcomes) {
-                    let _ = job.reply.send(outcome.map_err(SendError::Api));
-                }
-            }
-            Err(e) if jobs.len() == 1 => {
-                if let Some(job) = jobs.pop() {
-                    let _ = job.reply.send(Err(e));
-                }
-            }
-            Err(_) => {
-                for job in jobs.drain(..) {
-                    let outcome = match write_batch(&db, &bus, &[&job.draft]).await {
-                        Ok(mut one) => {
-                            one.pop().unwrap_or(Err(ApiError::NotFound("message"))).map_err(SendError::Api)
-                        }
-                        Err(e) => Err(e),
-                    };
-                    let _ = job.reply.send(outcome);
-                }
-            }
-        }
+    }
+
+    /// [`write_batch`], counted.
+    async fn write_batch(&self, drafts: &[&Draft]) -> Result<Vec<ApiResult<Message>>, SendError> {
+        let outcomes = write_batch(&self.db, &self.bus, drafts).await?;
+        self.metrics.send_batches.inc();
+        self.metrics.sends_written.inc_by(outcomes.iter().filter(|o| o.is_ok()).count() as u64);
+        Ok(outcomes)
     }
 }
 
