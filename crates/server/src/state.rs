@@ -108,7 +108,10 @@ impl AppState {
                                     receiver.dispatch(envelope);
                                 }
                             },
-                            Inbound::Resync => receiver.resync_all(),
+                            Inbound::Resync => {
+                                cache.clear();
+                                receiver.resync_all();
+                            }
                         }
                     }
                 });

@@ -217,7 +217,8 @@ impl Hub {
         let mut registry = self.lock();
         let frame = frame.as_ref();
         match envelope {
-            // For the node's session cache (see AppState::build), not for sockets.
+            // Persistent: routed above. SessionsEnded: for the node's session cache (see
+            // AppState::build), not for sockets.
             Envelope::Persistent { .. } | Envelope::SessionsEnded { .. } => Delivered::default(),
             Envelope::Typing { channel_id, user_id, .. } => {
                 let targets: Vec<u64> = registry

@@ -159,8 +159,11 @@ impl Writer {
     /// [`write_batch`], counted.
     async fn write_batch(&self, drafts: &[&Draft]) -> Result<Vec<ApiResult<Message>>, SendError> {
         let outcomes = write_batch(&self.db, &self.bus, drafts).await?;
-        self.metrics.send_batches.inc();
-        self.metrics.sends_written.inc_by(outcomes.iter().filter(|o| o.is_ok()).count() as u64);
+        let written = outcomes.iter().filter(|o| o.is_ok()).count() as u64;
+        if written > 0 {
+            self.metrics.send_batches.inc();
+            self.metrics.sends_written.inc_by(written);
+        }
         Ok(outcomes)
     }
 }

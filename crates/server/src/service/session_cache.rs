@@ -3,11 +3,12 @@
 //! PostgreSQL one over the network).
 //!
 //! An entry is trusted for at most [`TRUST_FOR`] and never past the session's expiry. Ending a
-//! session on this node (logout) forgets it at once; another node hears it on the bus
-//! (`Envelope::SessionsEnded`, on the topic every node follows); and whatever the bus missed or
-//! never carried (the admin command line's password reset) is forgotten when the revocation log
-//! is next read, within [`crate::service::upkeep::REVOCATION_POLL`], the bound in which the
-//! session's sockets close too.
+//! session on this node (logout) forgets it at once; another node hears it on the bus within
+//! milliseconds (`Envelope::SessionsEnded`, on the topic every node follows) and forgets
+//! everything when the bus tells it that it may have missed messages; what the bus never
+//! carried (the admin command line's password reset) is forgotten when the revocation log is
+//! next read, every [`crate::service::upkeep::REVOCATION_POLL`] in a task of its own — the same
+//! moment the session's sockets close. [`TRUST_FOR`] bounds it all if those reads fail.
 //! A lookup that raced an invalidation does not fill the cache: every invalidation bumps an
 //! epoch, and a fill is kept only when the epoch it started under is still current.
 
@@ -17,7 +18,7 @@ use std::time::{Duration, Instant};
 
 /// The longest an entry is used without reading the database again.
 pub const TRUST_FOR: Duration = Duration::from_secs(10);
-/// Entries kept at most; past it, stale entries are dropped, then all if none was stale.
+/// Entries kept at most; past it, stale entries are dropped, then all if over half are fresh.
 const CAPACITY: usize = 65_536;
 
 #[derive(Default)]
@@ -37,9 +38,10 @@ struct Entry {
     checked: Instant,
 }
 
-/// The cache's state when a lookup began: a fill under a newer epoch is dropped.
+/// The cache's state when a lookup began: a fill under a newer epoch is dropped, and an entry's
+/// age counts from here (from before the database was read).
 #[derive(Clone, Copy, Debug)]
-pub struct Epoch(u64);
+pub struct Epoch(u64, Instant);
 
 impl SessionCache {
     /// The user and expiry of a session known live within [`TRUST_FOR`] and unexpired at `now`.
@@ -52,7 +54,7 @@ impl SessionCache {
 
     /// Taken before reading a session from the database, for [`SessionCache::fill`].
     pub fn epoch(&self) -> Epoch {
-        Epoch(self.lock().epoch)
+        Epoch(self.lock().epoch, Instant::now())
     }
 
     /// Remembers a session read from the database under `epoch`, unless something was
@@ -64,11 +66,12 @@ impl SessionCache {
         }
         if inner.entries.len() >= CAPACITY && !inner.entries.contains_key(token_hash) {
             inner.entries.retain(|_, e| e.checked.elapsed() < TRUST_FOR);
-            if inner.entries.len() >= CAPACITY {
+            // Each scan frees at least half, so that a full cache is not scanned on every fill.
+            if inner.entries.len() >= CAPACITY / 2 {
                 inner.entries.clear();
             }
         }
-        let entry = Entry { user_id: user_id.to_string(), expires_at, checked: Instant::now() };
+        let entry = Entry { user_id: user_id.to_string(), expires_at, checked: epoch.1 };
         inner.entries.insert(token_hash.to_string(), entry);
     }
 
@@ -79,6 +82,13 @@ impl SessionCache {
         for hash in token_hashes {
             inner.entries.remove(hash);
         }
+    }
+
+    /// Forgets everything (the bus lost messages: some sessions may have ended unheard).
+    pub fn clear(&self) {
+        let mut inner = self.lock();
+        inner.epoch += 1;
+        inner.entries.clear();
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {

@@ -20,26 +20,40 @@ const REVOCATION_KEEP_MS: i64 = 24 * 3600 * 1000;
 const EXPIRED_INVITE_KEEP_MS: i64 = 7 * 24 * 3600 * 1000;
 
 pub async fn run(state: AppState) {
+    // Revocations in a loop of their own, so a slow purge never holds back the second within
+    // which ended sessions are refused and their sockets closed.
+    tokio::join!(revocations(&state), chores(&state));
+}
+
+async fn revocations(state: &AppState) {
     let mut revocations = tokio::time::interval(REVOCATION_POLL);
-    let mut heartbeat = tokio::time::interval(state.config.serve.heartbeat());
-    let mut purge = tokio::time::interval(Duration::from_secs(state.config.serve.purge_every_s));
     let mut since = now_ms() - REVOCATION_OVERLAP_MS;
     loop {
         tokio::select! {
             _ = state.shutdown.cancelled() => return,
             _ = revocations.tick() => {
                 let now = now_ms();
-                if sockets::close_revoked_sessions(&state, since).await {
+                if sockets::close_revoked_sessions(state, since).await {
                     since = now - REVOCATION_OVERLAP_MS;
                 }
             }
+        }
+    }
+}
+
+async fn chores(state: &AppState) {
+    let mut heartbeat = tokio::time::interval(state.config.serve.heartbeat());
+    let mut purge = tokio::time::interval(Duration::from_secs(state.config.serve.purge_every_s));
+    loop {
+        tokio::select! {
+            _ = state.shutdown.cancelled() => return,
             _ = heartbeat.tick() => {
-                sockets::close_ended_sessions(&state).await;
-                presence(&state).await;
+                sockets::close_ended_sessions(state).await;
+                presence(state).await;
             }
             _ = purge.tick() => {
-                purge_expired(&state).await;
-                crate::service::files::purge(&state).await;
+                purge_expired(state).await;
+                crate::service::files::purge(state).await;
             }
         }
     }
