@@ -2,11 +2,10 @@
 
 use std::io::IsTerminal;
 
-use clap::Parser;
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
 
-use ocomms::config::{Cli, Command, Config, GlobalArgs, LogFormat};
+use ocomms::config::{Command, Config, ConfigCommand, GlobalArgs, Loaded, LogFormat};
 
 /// Open files the server asks for: room for 100,000 sockets.
 const OPEN_FILES_WANTED: u64 = 100_000;
@@ -56,9 +55,17 @@ async fn shutdown_on_signal(token: CancellationToken) {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let loaded = Loaded::parse_from(std::env::args_os()).unwrap_or_else(|e| e.exit());
+    if let Some(Command::Config(ConfigCommand::Check(serve))) = &loaded.cli.command {
+        let config = Config { global: loaded.cli.global.clone(), serve: (**serve).clone() };
+        let (report, status) = ocomms::config::check::report(&loaded, &config);
+        print!("{report}");
+        std::process::exit(status);
+    }
+    let cli = loaded.cli;
     init_logging(&cli.global);
     match cli.command {
+        Some(Command::Config(_)) => Ok(()),
         Some(Command::Migrate) => {
             let db =
                 ocomms::db::Db::connect(cli.global.database_url.as_deref(), &cli.global.data_dir, 2).await?;

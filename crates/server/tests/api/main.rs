@@ -11,6 +11,7 @@ mod bad_input;
 mod change_events;
 mod channels;
 mod concurrency;
+mod config;
 mod edge;
 mod files;
 mod files_attacks;

@@ -1,9 +1,16 @@
-//! The command line: every option has a flag and an environment variable, documented in `--help`.
+//! The command line: every option has a flag and an environment variable, documented in `--help`,
+//! and a key in the optional configuration file ([`file`]).
 
+pub mod check;
+pub mod file;
+
+use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+pub use file::FileValues;
 
 #[derive(Debug, Parser)]
 #[command(name = "ocomms", version, about = "OComms: self-hosted real-time team chat")]
@@ -26,6 +33,16 @@ pub enum Command {
     /// Administer accounts from the server's shell.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Inspect the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration (secrets masked) and where each value came from: a
+    /// flag, the environment, the config file or the default. Exits 1 when something is wrong.
+    Check(Box<ServeArgs>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -40,7 +57,8 @@ pub enum AdminCommand {
         #[arg(long)]
         admin: bool,
     },
-    /// Set a new password (read like create-user's) and end all the account's sessions.
+    /// Set a new password (read like create-user's) and end all the account's sessions (running
+    /// servers refuse them and close their sockets within a second).
     ResetPassword {
         #[arg(long)]
         email: String,
@@ -64,6 +82,10 @@ pub enum AdminCommand {
 /// Options every subcommand shares.
 #[derive(Clone, Debug, Args)]
 pub struct GlobalArgs {
+    /// A TOML file of settings: the long options' names as keys (`public_url = "…"`). A flag or
+    /// environment variable overrides what it says; it overrides the defaults.
+    #[arg(long, env = "OCOMMS_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
     /// Where the SQLite database and (without --s3-bucket) uploaded files live.
     #[arg(long, env = "OCOMMS_DATA_DIR", default_value = "./ocomms-data", global = true)]
     pub data_dir: PathBuf,
@@ -210,25 +232,94 @@ pub struct Config {
     pub serve: ServeArgs,
 }
 
+/// The command line as parsed over the config file's values, with what is needed to tell where
+/// each value came from.
+pub struct Loaded {
+    pub cli: Cli,
+    pub file: FileValues,
+    pub matches: clap::ArgMatches,
+}
+
+impl Loaded {
+    /// Parses `args` (the program name first): the `--config` file (or `OCOMMS_CONFIG`) is
+    /// read first, and its values become the options' defaults. A bad file is a usage error.
+    pub fn parse_from<I, T>(args: I) -> Result<Loaded, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+        let command = Cli::command();
+        // A lenient first pass only to find the file; the real one below reports any error.
+        let path = command
+            .clone()
+            .ignore_errors(true)
+            .try_get_matches_from(&args)
+            .ok()
+            .and_then(|m| m.get_one::<PathBuf>("config").cloned());
+        let file = match path {
+            Some(path) => file::read(&path, &file::keys(&command))
+                .map_err(|e| clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("{e:#}\n")))?,
+            None => FileValues::default(),
+        };
+        let matches = file::with_defaults(command, &file).try_get_matches_from(&args)?;
+        let cli = Cli::from_arg_matches(&matches)?;
+        Ok(Loaded { cli, file, matches })
+    }
+}
+
 impl Config {
     /// Builds a config from arguments, as the command line would (used by tests too).
     pub fn from_args<I, T>(args: I) -> Result<Config, clap::Error>
     where
         I: IntoIterator<Item = T>,
-        T: Into<std::ffi::OsString> + Clone,
+        T: Into<OsString> + Clone,
     {
-        let cli = Cli::try_parse_from(args)?;
+        let cli = Loaded::parse_from(args)?.cli;
         let serve = match cli.command {
             Some(Command::Serve(serve)) => *serve,
+            Some(Command::Config(ConfigCommand::Check(serve))) => *serve,
             _ => cli.serve,
         };
         Ok(Config { global: cli.global, serve })
     }
 
-    /// Checks what clap cannot: the public URL must be an absolute http(s) URL, its scheme
-    /// written in lower case (`HTTPS://` would otherwise look like plain http to a reader).
+    /// Checks what clap cannot (see [`Config::problems`]); the first problem is the error.
     pub fn validate(&self) -> anyhow::Result<()> {
-        self.public_url_parsed().map(drop)
+        match self.problems().into_iter().next() {
+            Some(problem) => Err(anyhow::anyhow!(problem)),
+            None => Ok(()),
+        }
+    }
+
+    /// What is wrong with this configuration that clap cannot see: the public URL must be an
+    /// absolute http(s) URL, its scheme in lower case (`HTTPS://` would otherwise look like
+    /// plain http to a reader); the database and Redis URLs must name their kind; S3 keys come
+    /// in pairs.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let Err(e) = self.public_url_parsed() {
+            problems.push(e.to_string());
+        }
+        if let Some(url) = &self.global.database_url
+            && !["postgres:", "postgresql:", "sqlite:"].iter().any(|p| url.starts_with(p))
+        {
+            problems.push("--database-url must start with postgres:// or sqlite:".to_string());
+        }
+        if let Some(url) = &self.serve.redis_url
+            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+        {
+            problems.push("--redis-url must start with redis:// or rediss://".to_string());
+        }
+        if self.serve.s3_access_key_id.is_some() != self.serve.s3_secret_access_key.is_some() {
+            problems.push(
+                "--s3-access-key-id and --s3-secret-access-key go together: give both or neither".into(),
+            );
+        }
+        if self.serve.s3_bucket.is_none() && self.serve.s3_endpoint.is_some() {
+            problems.push("--s3-endpoint is set but --s3-bucket is not: files would stay on disk".into());
+        }
+        problems
     }
 
     fn public_url_parsed(&self) -> anyhow::Result<url::Url> {
