@@ -20,6 +20,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod gateway;
+pub mod health;
 pub mod http;
 pub mod metrics;
 pub mod seed;

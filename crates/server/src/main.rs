@@ -66,6 +66,14 @@ async fn main() -> anyhow::Result<()> {
     init_logging(&cli.global);
     match cli.command {
         Some(Command::Config(_)) => Ok(()),
+        Some(Command::Health { url, serve }) => {
+            let target = ocomms::health::target(url.as_deref(), serve.listen)?;
+            if let Err(e) = ocomms::health::probe(target) {
+                eprintln!("unhealthy: {e:#}");
+                std::process::exit(1);
+            }
+            Ok(())
+        }
         Some(Command::Migrate) => {
             let db =
                 ocomms::db::Db::connect(cli.global.database_url.as_deref(), &cli.global.data_dir, 2).await?;

@@ -112,3 +112,23 @@ fn the_check_masks_secrets_and_fails_on_problems() {
     );
     assert!(report.contains("# redis_url is not set"), "{report}");
 }
+
+/// `ocomms health`, the container's health check: 0 when the node answers /healthz, 1 when
+/// nothing listens.
+#[tokio::test]
+async fn the_health_command_asks_the_node() {
+    let server = crate::common::TestServer::start(crate::common::Backend::Sqlite).await;
+    let base = server.base.clone();
+    let out =
+        tokio::task::spawn_blocking(move || ocomms(None, &[], &["health", "--url", &base])).await.unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The listen address, when no URL is given: nothing listens on this one.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = closed.local_addr().unwrap().to_string();
+    drop(closed);
+    let out = tokio::task::spawn_blocking(move || ocomms(None, &[("OCOMMS_LISTEN", &addr)], &["health"]))
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("unhealthy"), "{}", stderr(&out));
+}
