@@ -74,13 +74,25 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Some(Command::Migrate) => {
+        Some(Command::Migrate { dry_run }) => {
             let db =
                 ocomms::db::Db::connect(cli.global.database_url.as_deref(), &cli.global.data_dir, 2).await?;
-            db.migrate().await?;
+            let result = if dry_run {
+                db.pending_migrations().await.map(|pending| {
+                    if pending.is_empty() {
+                        println!("the schema is up to date: nothing would run");
+                    }
+                    for (version, description) in pending {
+                        println!("would apply {version} {description}");
+                    }
+                })
+            } else {
+                db.migrate()
+                    .await
+                    .map(|()| tracing::info!(database = db.backend_name(), "migrations applied"))
+            };
             db.close().await;
-            tracing::info!(database = db.backend_name(), "migrations applied");
-            Ok(())
+            result
         }
         Some(Command::Admin(command)) => ocomms::admin::run(&cli.global, command).await,
         serve => {

@@ -8,7 +8,7 @@ use clap::parser::ValueSource;
 use super::{Config, Loaded, file};
 
 /// Options whose value is a secret: shown as `****`, or for a URL with its password masked.
-const SECRETS: [&str; 4] = ["database_url", "redis_url", "s3_access_key_id", "s3_secret_access_key"];
+pub const SECRETS: [&str; 4] = ["database_url", "redis_url", "s3_access_key_id", "s3_secret_access_key"];
 
 /// The report and the exit status.
 pub fn report(loaded: &Loaded, config: &Config) -> (String, i32) {
@@ -61,12 +61,17 @@ pub fn report(loaded: &Loaded, config: &Config) -> (String, i32) {
     }
 }
 
-/// A URL keeps its scheme, host and path with the password masked; anything else is `****`.
+/// A URL keeps its scheme, host and path with the password and every query value masked
+/// (`?password=…` works too); anything else is `****`.
 fn mask(value: &str) -> String {
     match url::Url::parse(value) {
         Ok(mut url) if url.has_host() => {
             if url.password().is_some() {
                 let _ = url.set_password(Some("****"));
+            }
+            let keys: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+            if !keys.is_empty() {
+                url.query_pairs_mut().clear().extend_pairs(keys.iter().map(|k| (k.as_str(), "****")));
             }
             url.to_string()
         }
@@ -84,5 +89,9 @@ mod tests {
         );
         assert_eq!(super::mask("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
         assert_eq!(super::mask("AKIAEXAMPLE"), "****");
+        assert_eq!(
+            super::mask("postgres://u@db/x?password=hunter2&sslmode=disable"),
+            "postgres://u@db/x?password=****&sslmode=****"
+        );
     }
 }

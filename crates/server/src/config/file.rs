@@ -78,7 +78,10 @@ fn scalar(value: &toml::Value) -> Option<String> {
 pub fn with_defaults(mut command: clap::Command, file: &FileValues) -> clap::Command {
     for (id, value) in &file.values {
         if command.get_arguments().any(|a| a.get_id() == id.as_str()) {
-            command = command.mut_arg(id.as_str(), |arg| arg.default_value(value.clone()));
+            // A secret from the file must not show in `--help` as the option's default.
+            let secret = super::check::SECRETS.contains(&id.as_str());
+            command = command
+                .mut_arg(id.as_str(), |arg| arg.default_value(value.clone()).hide_default_value(secret));
         }
     }
     let subcommands: Vec<String> = command.get_subcommands().map(|s| s.get_name().to_string()).collect();

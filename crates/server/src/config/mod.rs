@@ -29,7 +29,11 @@ pub enum Command {
     /// Run the server (the default).
     Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
-    Migrate,
+    Migrate {
+        /// List the migrations that would run, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Administer accounts from the server's shell.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -314,10 +318,13 @@ impl Config {
         {
             problems.push("--database-url must start with postgres:// or sqlite:".to_string());
         }
+        // No TLS to Redis or PostgreSQL (the tree carries no TLS stack for them): keep them on
+        // a private network.
         if let Some(url) = &self.serve.redis_url
-            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+            && !url.starts_with("redis://")
         {
-            problems.push("--redis-url must start with redis:// or rediss://".to_string());
+            problems
+                .push("--redis-url must start with redis:// (rediss://, TLS, is not supported)".to_string());
         }
         if self.serve.s3_access_key_id.is_some() != self.serve.s3_secret_access_key.is_some() {
             problems.push(

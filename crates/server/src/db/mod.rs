@@ -186,13 +186,48 @@ impl Db {
         }
     }
 
-    /// Applies the embedded migrations that are not yet applied.
+    /// Applies the embedded migrations that are not yet applied; refuses a database that a
+    /// newer OComms has migrated (see [`Db::pending_migrations`]).
     pub async fn migrate(&self) -> anyhow::Result<()> {
+        self.pending_migrations().await?;
         match self {
             Db::Sqlite { writer, .. } => SQLITE_MIGRATIONS.run(writer).await?,
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
+    }
+
+    /// The embedded migrations this database has not had yet, in order (version, description);
+    /// an error naming both versions when the database has one this binary does not know — it
+    /// was upgraded by a newer OComms, whose schema this one must not touch.
+    pub async fn pending_migrations(&self) -> anyhow::Result<Vec<(i64, String)>> {
+        use sqlx::migrate::Migrate;
+        let (migrator, applied) = match self {
+            Db::Sqlite { writer, .. } => {
+                let mut conn = writer.acquire().await?;
+                conn.ensure_migrations_table(&SQLITE_MIGRATIONS.table_name).await?;
+                (&SQLITE_MIGRATIONS, conn.list_applied_migrations(&SQLITE_MIGRATIONS.table_name).await?)
+            }
+            Db::Postgres(pool) => {
+                let mut conn = pool.acquire().await?;
+                conn.ensure_migrations_table(&POSTGRES_MIGRATIONS.table_name).await?;
+                (&POSTGRES_MIGRATIONS, conn.list_applied_migrations(&POSTGRES_MIGRATIONS.table_name).await?)
+            }
+        };
+        let known = migrator.iter().map(|m| m.version).max().unwrap_or_default();
+        if let Some(newer) = applied.iter().map(|m| m.version).filter(|v| !migrator.version_exists(*v)).max()
+        {
+            anyhow::bail!(
+                "the database's schema is at version {newer}, newer than this OComms knows (up to \
+                 {known}): a newer OComms has upgraded it. Run that version or a later one, or \
+                 restore the backup taken before the upgrade; this binary will not touch it"
+            );
+        }
+        Ok(migrator
+            .iter()
+            .filter(|m| !applied.iter().any(|a| a.version == m.version))
+            .map(|m| (m.version, m.description.to_string()))
+            .collect())
     }
 
     pub async fn read(&self) -> sqlx::Result<ReadConn> {

@@ -29,5 +29,6 @@ mod search;
 mod status;
 mod threads;
 mod throttle;
+mod upgrade;
 mod web;
 mod workspaces;
