@@ -202,16 +202,28 @@ impl Db {
     /// was upgraded by a newer OComms, whose schema this one must not touch.
     pub async fn pending_migrations(&self) -> anyhow::Result<Vec<(i64, String)>> {
         use sqlx::migrate::Migrate;
+        // Under the migrator's lock, as sqlx's own run: nodes starting together on a fresh
+        // PostgreSQL database would otherwise race to create the bookkeeping table.
+        async fn applied<C: Migrate>(
+            conn: &mut C,
+            table: &str,
+        ) -> Result<Vec<sqlx::migrate::AppliedMigration>, sqlx::migrate::MigrateError> {
+            conn.lock().await?;
+            let listed = match conn.ensure_migrations_table(table).await {
+                Ok(()) => conn.list_applied_migrations(table).await,
+                Err(e) => Err(e),
+            };
+            conn.unlock().await?;
+            listed
+        }
         let (migrator, applied) = match self {
             Db::Sqlite { writer, .. } => {
                 let mut conn = writer.acquire().await?;
-                conn.ensure_migrations_table(&SQLITE_MIGRATIONS.table_name).await?;
-                (&SQLITE_MIGRATIONS, conn.list_applied_migrations(&SQLITE_MIGRATIONS.table_name).await?)
+                (&SQLITE_MIGRATIONS, applied(&mut *conn, &SQLITE_MIGRATIONS.table_name).await?)
             }
             Db::Postgres(pool) => {
                 let mut conn = pool.acquire().await?;
-                conn.ensure_migrations_table(&POSTGRES_MIGRATIONS.table_name).await?;
-                (&POSTGRES_MIGRATIONS, conn.list_applied_migrations(&POSTGRES_MIGRATIONS.table_name).await?)
+                (&POSTGRES_MIGRATIONS, applied(&mut *conn, &POSTGRES_MIGRATIONS.table_name).await?)
             }
         };
         let known = migrator.iter().map(|m| m.version).max().unwrap_or_default();
