@@ -30,7 +30,8 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate {
-        /// List the migrations that would run, and change nothing.
+        /// List the migrations that would run, and apply none (sqlx's bookkeeping table is
+        /// created if missing).
         #[arg(long)]
         dry_run: bool,
     },
@@ -317,6 +318,11 @@ impl Config {
             && !["postgres:", "postgresql:", "sqlite:"].iter().any(|p| url.starts_with(p))
         {
             problems.push("--database-url must start with postgres:// or sqlite:".to_string());
+        }
+        if let Some(url) = &self.global.database_url
+            && ["sslmode=require", "sslmode=verify"].iter().any(|mode| url.contains(mode))
+        {
+            problems.push("--database-url asks for TLS (sslmode), which this build does not speak: keep PostgreSQL on a private network".to_string());
         }
         // No TLS to Redis or PostgreSQL (the tree carries no TLS stack for them): keep them on
         // a private network.

@@ -111,6 +111,12 @@ fn the_check_masks_secrets_and_fails_on_problems() {
         "{report}"
     );
     assert!(report.contains("# redis_url is not set"), "{report}");
+
+    // TLS to PostgreSQL or Redis is not in this build: said before the first connection fails.
+    let file = "database_url = \"postgres://u@db/x?sslmode=require\"\nredis_url = \"rediss://r:6380\"\n";
+    let report = stdout(&ocomms(Some(file), &[], &["config", "check"]));
+    assert!(report.contains("problem: --database-url asks for TLS (sslmode)"), "{report}");
+    assert!(report.contains("problem: --redis-url must start with redis://"), "{report}");
 }
 
 /// `ocomms health`, the container's health check: 0 when the node answers /healthz, 1 when
